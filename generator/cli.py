@@ -1,0 +1,117 @@
+"""The `winback` command line: parses arguments, calls `generator.commands`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from generator import __version__
+from generator.commands.build import build as run_build
+from generator.commands.check import check as run_check
+from generator.problems import display_path, render_all
+from generator.project import open_project
+
+log = logging.getLogger("winback")
+
+EPILOG_BUILD = """\b
+Examples:
+  winback build                 build into output/
+  winback build --out /tmp/site --strict
+  SOURCE_DATE_EPOCH=1790000000 winback build   reproducible dates
+"""
+
+EPILOG_CHECK = """\b
+Examples:
+  winback check                               every account and winback.yaml
+  winback check content/accounts/acme.md      one file (e.g. from a pre-commit hook)
+"""
+
+
+class DateType(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{value}' is not a date; write YYYY-MM-DD", param, ctx)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="winback")
+@click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=".", show_default=True, help="Project folder (holds content/accounts/).")
+@click.option("-v", "--verbose", is_flag=True, help="Say what is written.")
+@click.pass_context
+def main(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
+    """Compile client account files into win-back dossiers.
+
+    Each file in content/accounts/ is one client account: YAML facts
+    between '---' lines, then its history in Markdown. See docs/format.md.
+    """
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    ctx.obj = project_dir
+
+
+@main.command(epilog=EPILOG_BUILD)
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: output/, or output_dir in winback.yaml].")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--today", type=DateType(), help="Date to compute 'days since' and overdue from.")
+@click.pass_obj
+def build(project_dir: Path, out: Path | None, strict: bool, today: dt.date | None) -> None:
+    """Build every account into an HTML dossier site."""
+    started = time.perf_counter()
+    project = open_project(project_dir, out)
+    report = run_build(project, strict=strict, today=today)
+    _print_problems(report.problems, Path.cwd())
+    elapsed = time.perf_counter() - started
+    where = display_path(report.output_dir, Path.cwd().resolve())
+    warnings = f", {report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    if not project.ok:
+        click.echo("Build stopped: fix winback.yaml first.", err=True)
+        sys.exit(1)
+    if not report.ok:
+        click.echo(f"Built {len(report.built)} of {report.accounts} accounts into {where}/: "
+                   f"{report.failed} failed{warnings} ({elapsed:.2f} s).", err=True)
+        sys.exit(1)
+    click.echo(f"Built {len(report.built)} dossiers into {where}/{warnings} ({elapsed:.2f} s). "
+               f"Open {where}/index.html")
+
+
+@main.command(epilog=EPILOG_CHECK)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print problems.")
+@click.pass_obj
+def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+    """Validate account files; silent and exit 0 when all is well."""
+    project = open_project(project_dir)
+    report = run_check(project, paths)
+    if output_format == "json":
+        if report.problems:
+            click.echo(json.dumps([p.as_dict(Path.cwd()) for p in report.problems], indent=2))
+    else:
+        _print_problems(report.problems, Path.cwd())
+    if report.failed(strict):
+        errors = sum(1 for p in report.problems if p.is_error or strict)
+        click.echo(f"{errors} problem{'s' if errors != 1 else ''} in "
+                   f"{len({p.path for p in report.problems})} of {report.files} files.", err=True)
+        sys.exit(1)
+
+
+def _print_problems(problems, root: Path) -> None:
+    if problems:
+        click.echo(render_all(problems, root), err=True)

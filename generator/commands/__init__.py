@@ -1,0 +1,1 @@
+"""What each `winback` command does; `generator.cli` only parses arguments."""

@@ -1,0 +1,41 @@
+"""`winback check`: validate account files without writing anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.problems import Problem
+from generator.project import Project
+from generator.validate import read_account
+
+
+@dataclass
+class CheckReport:
+    files: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def failed(self, strict: bool) -> bool:
+        return any(p.is_error or strict for p in self.problems)
+
+
+def account_paths(project: Project, paths: tuple[Path, ...]) -> list[Path]:
+    """The named files, the .md files in named folders, or every account."""
+    if not paths:
+        return project.account_files()
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix == ".md"))
+        else:
+            found.append(path)
+    return found
+
+
+def check(project: Project, paths: tuple[Path, ...] = ()) -> CheckReport:
+    report = CheckReport(problems=list(project.problems))
+    for path in account_paths(project, paths):
+        report.files += 1
+        _account, log = read_account(path, project.config)
+        report.problems.extend(log.problems)
+    return report

@@ -1,0 +1,219 @@
+"""Derive: a validated account -> the facts a reader needs, computed once.
+
+Nothing here reads files or formats HTML: tenure, days since the loss, open
+complaints first, people by role, readiness to approach, overdue follow-ups
+and the meeting script are plain values for the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from generator.schema import Account, Config, Entry, FollowUp, Person, QuestionBank
+
+STATUS_ORDER = {"lost": 0, "at-risk": 1, "won-back": 2, "active": 3}
+STATUS_LABELS = {"lost": "Lost", "at-risk": "At risk", "won-back": "Won back", "active": "Active"}
+
+
+def build_date(today: dt.date | None = None) -> dt.date:
+    """The 'as of' date: explicit, else SOURCE_DATE_EPOCH, else the clock.
+
+    Honouring SOURCE_DATE_EPOCH keeps a rebuild byte-identical however many
+    days later it runs.
+    """
+    if today is not None:
+        return today
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class Span:
+    years: int
+    months: int
+
+    @classmethod
+    def between(cls, start: dt.date, end: dt.date) -> Span:
+        months = (end.year - start.year) * 12 + end.month - start.month
+        if end.day < start.day:
+            months -= 1
+        months = max(months, 0)
+        return cls(months // 12, months % 12)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.years:
+            parts.append(f"{self.years} year{'s' if self.years != 1 else ''}")
+        if self.months or not self.years:
+            parts.append(f"{self.months} month{'s' if self.months != 1 else ''}")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the account may be approached, and what still stands in the way."""
+
+    state: str  # ready | not-ready | unknown | not-applicable
+    remaining: tuple[Entry, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return {
+            "ready": "Ready to approach",
+            "not-ready": "Not ready to approach",
+            "unknown": "Readiness unknown",
+            "not-applicable": "Not applicable",
+        }[self.state]
+
+
+@dataclass(frozen=True)
+class People:
+    decision_makers: tuple[Person, ...]
+    champions: tuple[Person, ...]
+    others: tuple[Person, ...]
+    departed: tuple[Person, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.decision_makers or self.champions or self.others or self.departed)
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    item: FollowUp
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class ScriptPart:
+    title: str
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dossier:
+    account: Account
+    as_of: dt.date
+    reasons: tuple[str, ...]
+    tenure: Span | None
+    days_since_loss: int | None
+    open_complaints: tuple[Entry, ...]
+    resolved_complaints: tuple[Entry, ...]
+    people: People
+    readiness: Readiness
+    follow_ups: tuple[FollowUpItem, ...]
+    meeting_upcoming: bool
+    script: tuple[ScriptPart, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.account.slug
+
+    @property
+    def facts(self):
+        return self.account.facts
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.facts.status]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for f in self.follow_ups if f.overdue)
+
+
+@dataclass(frozen=True)
+class FailedAccount:
+    slug: str
+    path: str
+    first_problem: str
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    title: str
+    as_of: dt.date
+    dossiers: tuple[Dossier, ...]
+    failed: tuple[FailedAccount, ...]
+
+
+def derive(account: Account, config: Config, bank: QuestionBank, as_of: dt.date) -> Dossier:
+    facts = account.facts
+    labels = config.reason_labels()
+    complaints = account.entries("complaints")
+    return Dossier(
+        account=account,
+        as_of=as_of,
+        reasons=tuple(labels[r] for r in facts.loss_reasons if r in labels),
+        tenure=_tenure(account, as_of),
+        days_since_loss=(as_of - facts.lost).days if facts.lost else None,
+        open_complaints=_newest_first(e for e in complaints if not e.checked),
+        resolved_complaints=_newest_first(e for e in complaints if e.checked),
+        people=_people(facts.people),
+        readiness=_readiness(account),
+        follow_ups=_follow_ups(account, as_of),
+        meeting_upcoming=bool(facts.meeting and facts.meeting.when.date() >= as_of),
+        script=_script(bank),
+    )
+
+
+def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
+              as_of: dt.date) -> Portfolio:
+    """Lost accounts first, most valuable first within each status."""
+    ordered = sorted(dossiers, key=lambda d: (STATUS_ORDER[d.facts.status],
+                                              -(d.facts.value or 0), d.facts.name.lower(), d.slug))
+    return Portfolio(config.title, as_of, tuple(ordered), tuple(sorted(failed, key=lambda f: f.slug)))
+
+
+def _tenure(account: Account, as_of: dt.date) -> Span | None:
+    facts = account.facts
+    if facts.signed is None:
+        return None
+    end = facts.lost if facts.status == "lost" and facts.lost else as_of
+    return Span.between(facts.signed, end)
+
+
+def _newest_first(entries) -> tuple[Entry, ...]:
+    return tuple(sorted(entries, key=lambda e: (e.date or dt.date.min, -e.line), reverse=True))
+
+
+def _people(people: list[Person]) -> People:
+    present = [p for p in people if p.left is None]
+    return People(
+        decision_makers=tuple(p for p in present if p.role == "decision-maker"),
+        champions=tuple(p for p in present if p.role == "champion"),
+        others=tuple(p for p in present if p.role not in ("decision-maker", "champion")),
+        departed=tuple(sorted((p for p in people if p.left), key=lambda p: p.left)),
+    )
+
+
+def _readiness(account: Account) -> Readiness:
+    if account.facts.status not in ("lost", "at-risk"):
+        return Readiness("not-applicable")
+    changes = account.entries("changes")
+    remaining = tuple(e for e in changes if e.essential and not e.checked)
+    if remaining:
+        return Readiness("not-ready", remaining)
+    if not changes:
+        return Readiness("unknown")
+    return Readiness("ready")
+
+
+def _follow_ups(account: Account, as_of: dt.date) -> tuple[FollowUpItem, ...]:
+    items = sorted(account.facts.follow_ups, key=lambda f: (f.done, f.due, f.what))
+    return tuple(FollowUpItem(f, not f.done and f.due.date() < as_of) for f in items)
+
+
+def _script(bank: QuestionBank) -> tuple[ScriptPart, ...]:
+    return (
+        ScriptPart("Opening", tuple(bank.opening)),
+        ScriptPart("The hard questions", tuple(bank.hard_questions)),
+        ScriptPart("While they talk", tuple(bank.listening_rules)),
+        ScriptPart("Never", tuple(bank.never)),
+        ScriptPart("Summarise back", tuple(bank.closing)),
+        ScriptPart("The ask", tuple(bank.the_ask)),
+    )

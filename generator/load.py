@@ -1,0 +1,300 @@
+"""Load: read account and config files, keeping line and column of everything.
+
+The loader turns bytes into plain Python data plus a map from each value's
+path (`("people", 0, "name")`) to where it stands in the file, so that the
+validator can point at the exact spot. It never raises for bad input: what
+is wrong goes into the file's `ProblemLog`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator.problems import ProblemLog
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# A few hundred values is a large account; the limits only stop alias bombs
+# and runaway nesting, which would otherwise take the whole build down.
+MAX_YAML_VALUES = 20_000
+MAX_YAML_DEPTH = 40
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t#]*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    line: int
+    column: int
+
+
+@dataclass
+class YamlData:
+    """Parsed YAML with the position of every key and value by path."""
+
+    data: Any = None
+    values: dict[YamlPath, Position] = field(default_factory=dict)
+    keys: dict[YamlPath, Position] = field(default_factory=dict)
+
+    def position(self, path: YamlPath, *, prefer_key: bool = False) -> Position:
+        """Where `path` stands; falls back to the nearest enclosing value."""
+        tables = (self.keys, self.values) if prefer_key else (self.values, self.keys)
+        for depth in range(len(path), -1, -1):
+            for table in tables:
+                if path[:depth] in table:
+                    return table[path[:depth]]
+        return Position(1, 1)
+
+
+@dataclass(frozen=True)
+class BodyLine:
+    number: int
+    text: str
+
+
+@dataclass
+class RawSection:
+    """A `## Heading` of the body and the lines under it."""
+
+    title: str
+    line: int
+    lines: list[BodyLine]
+
+
+@dataclass
+class RawAccount:
+    path: Path
+    slug: str
+    source: str
+    front: YamlData
+    intro: list[BodyLine]
+    sections: list[RawSection]
+
+
+@dataclass
+class SourceFile:
+    """A file's text, or why it could not be read as text."""
+
+    path: Path
+    text: str | None
+    log: ProblemLog
+
+
+def read_text(path: Path) -> SourceFile:
+    """Read UTF-8 text, tolerating a byte-order mark and CRLF line endings."""
+    log = ProblemLog(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            log.error(0, 0, "", f"file is {size / 1_048_576:.1f} MB; the limit is "
+                      f"{MAX_FILE_BYTES // 1_048_576} MB", "move long history into a separate file")
+            return SourceFile(path, None, log)
+        raw = path.read_bytes()
+    except OSError as exc:
+        log.error(0, 0, "", f"cannot read file: {exc.strerror or exc}")
+        return SourceFile(path, None, log)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(raw, exc.start)
+        log.error(line, column, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                  "save the file as UTF-8")
+        return SourceFile(path, None, log)
+    if "\x00" in text:
+        line, column = _text_position(text, text.index("\x00"))
+        log.error(line, column, "", "file contains a NUL byte: it is not a text file",
+                  "account files are Markdown text")
+        return SourceFile(path, None, log)
+    return SourceFile(path, text.replace("\r\n", "\n").replace("\r", "\n"), log)
+
+
+def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
+    """Split front matter from body and parse both; None when unusable."""
+    source = read_text(path)
+    log = source.log
+    if source.text is None:
+        return None, log
+    slug = path.stem
+    if not SLUG.match(slug):
+        log.error(0, 0, "", f"file name '{path.name}' is not a valid slug",
+                  f"rename it to '{suggest_slug(slug)}.md': lowercase letters, digits, hyphens")
+    lines = source.text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        log.error(1, 1, "", "file does not start with front matter",
+                  "begin the file with a line '---', the YAML facts, and another '---'")
+        return None, log
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if closing is None:
+        log.error(1, 1, "", "front matter is never closed",
+                  "add a line '---' after the last YAML line")
+        return None, log
+    front = parse_yaml("\n".join(lines[1:closing]), log, first_line=2)
+    body = [BodyLine(n + 1, lines[n]) for n in range(closing + 1, len(lines))]
+    intro, sections = split_sections(body)
+    account = RawAccount(path, slug, source.text, front, intro, sections)
+    return account, log
+
+
+def load_yaml_file(path: Path) -> tuple[YamlData | None, str | None, ProblemLog]:
+    """A whole-file YAML document (project config, question bank)."""
+    source = read_text(path)
+    if source.text is None:
+        return None, None, source.log
+    return parse_yaml(source.text, source.log, first_line=1), source.text, source.log
+
+
+def parse_yaml(text: str, log: ProblemLog, first_line: int) -> YamlData:
+    """Compose YAML into nodes, then build data while recording positions."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        column = mark.column + 1 if mark else 1
+        log.error(line, column, "", f"YAML syntax: {exc.problem or exc.context}", _yaml_hint(exc))
+        return YamlData()
+    except yaml.YAMLError as exc:
+        log.error(first_line, 1, "", f"YAML syntax: {exc}")
+        return YamlData()
+    builder = _Builder(log, first_line)
+    result = YamlData(values=builder.values, keys=builder.keys)
+    if node is not None:
+        try:
+            result.data = builder.build(node, ())
+        except _TooLarge as exc:
+            log.error(exc.line, exc.column, "", str(exc),
+                      "remove YAML aliases ('*name') that repeat large blocks")
+            result.data = None
+    return result
+
+
+def split_sections(body: list[BodyLine]) -> tuple[list[BodyLine], list[RawSection]]:
+    """Cut the body at level-2 headings, ignoring '##' inside code fences."""
+    intro: list[BodyLine] = []
+    sections: list[RawSection] = []
+    fence = ""
+    for line in body:
+        marker = FENCE.match(line.text)
+        if marker and (not fence or marker.group(1).startswith(fence)):
+            fence = "" if fence else marker.group(1)[:3]
+        heading = None if fence else HEADING.match(line.text)
+        if heading:
+            sections.append(RawSection(heading.group("title"), line.number, []))
+        elif sections:
+            sections[-1].lines.append(line)
+        else:
+            intro.append(line)
+    return intro, sections
+
+
+def suggest_slug(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "account"
+
+
+class _TooLarge(Exception):
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.line, self.column = line, column
+
+
+class _Builder:
+    """Turns composed YAML nodes into data, checking what PyYAML lets pass."""
+
+    def __init__(self, log: ProblemLog, first_line: int) -> None:
+        self.log = log
+        self.first_line = first_line
+        self.values: dict[YamlPath, Position] = {}
+        self.keys: dict[YamlPath, Position] = {}
+        self.constructor = SafeConstructor()
+        self.count = 0
+
+    def position(self, node: Node) -> Position:
+        return Position(node.start_mark.line + self.first_line, node.start_mark.column + 1)
+
+    def build(self, node: Node, path: YamlPath) -> Any:
+        self.count += 1
+        where = self.position(node)
+        if self.count > MAX_YAML_VALUES:
+            raise _TooLarge(f"YAML expands to more than {MAX_YAML_VALUES:,} values", where.line,
+                            where.column)
+        if len(path) > MAX_YAML_DEPTH:
+            raise _TooLarge(f"YAML nests deeper than {MAX_YAML_DEPTH} levels", where.line,
+                            where.column)
+        self.values.setdefault(path, where)
+        if isinstance(node, MappingNode):
+            return self.build_mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.build_scalar(node)
+
+    def build_mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                where = self.position(key_node)
+                self.log.error(where.line, where.column, dotted(path), "a key must be plain text")
+                continue
+            key = str(self.build_scalar(key_node))
+            key_path = (*path, key)
+            where = self.position(key_node)
+            if key in result:
+                first = self.keys[key_path]
+                self.log.error(where.line, where.column, dotted(key_path),
+                               f"duplicate key (first set on line {first.line})",
+                               "keep one of the two; YAML would silently use the last")
+                continue
+            self.keys[key_path] = where
+            result[key] = self.build(value_node, key_path)
+        return result
+
+    def build_scalar(self, node: ScalarNode) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError):
+            # An impossible timestamp such as 2026-02-30: keep the text so the
+            # schema reports it as a bad date at this position.
+            return node.value
+
+
+def dotted(path: YamlPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = f"{exc.problem or ''} {exc.context or ''}"
+    if "\\t" in problem or "\t" in problem or "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "quoted scalar" in problem:
+        return "close the quote, or remove it"
+    if "mapping values are not allowed" in problem:
+        return "put text containing ': ' in quotes"
+    if "expected <block end>" in problem or "indentation" in problem:
+        return "check the indentation of this line against the lines above"
+    return "check the YAML syntax on this line"
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1

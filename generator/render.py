@@ -1,0 +1,157 @@
+"""Render: dossiers and the portfolio -> HTML text, through Jinja2 templates.
+
+Templates are looked up first in the project's `templates/`, then in the
+built-in theme, so a project overrides any file by giving one of the same
+name. Markdown from account files is converted, then sanitised with nh3
+before it reaches a page: account files come from many hands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup
+
+from generator.derive import STATUS_LABELS, Dossier, Portfolio
+from generator.problems import Problem
+from generator.project import Project, builtin_theme
+from generator.schema import SECTION_BY_KEY
+
+# Static theme files copied to output/assets/ (looked up like templates).
+ASSETS = ("style.css",)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"},
+                      "td": {"align"}, "th": {"align"}, "abbr": {"title"}}
+
+
+class RenderError(Exception):
+    """A template failed; carries the problem located in the template file."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class Renderer:
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.search_path = [project.templates_dir, builtin_theme()]
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        self.markdown = markdown.Markdown(extensions=["extra", "sane_lists"],
+                                          output_format="html")
+        self.env.filters.update(
+            markdown=self.block_markdown,
+            inline=self.inline_markdown,
+            money=self.money,
+            longdate=longdate,
+            plural=plural,
+        )
+        self.env.globals.update(
+            config=project.config,
+            status_labels=STATUS_LABELS,
+            reason_labels=project.config.reason_labels(),
+            section_kinds=SECTION_BY_KEY,
+        )
+
+    def dossier(self, dossier: Dossier) -> str:
+        return self._render("dossier.html", d=dossier, as_of=dossier.as_of, root="../")
+
+    def index(self, portfolio: Portfolio) -> str:
+        return self._render("index.html", p=portfolio, as_of=portfolio.as_of, root="")
+
+    def _render(self, name: str, **context: object) -> str:
+        try:
+            return self.env.get_template(name).render(**context)
+        except jinja2.TemplateError as exc:
+            raise RenderError(self._template_problem(name, exc)) from None
+
+    def _template_problem(self, name: str, exc: jinja2.TemplateError) -> Problem:
+        """Point at the template line that failed, as Jinja reports it."""
+        path, line = Path(name), getattr(exc, "lineno", None) or 0
+        if getattr(exc, "filename", None):
+            path = Path(exc.filename)
+        frame = exc.__traceback__
+        while frame is not None:  # the innermost template frame is the culprit
+            code = frame.tb_frame.f_code
+            if code.co_filename.endswith(".html"):
+                path, line = Path(code.co_filename), frame.tb_lineno
+            frame = frame.tb_next
+        return Problem(path, line, 1 if line else 0, "template", str(exc),
+                       "fix the template, or delete the project's copy to use the built-in one")
+
+    def asset(self, name: str) -> bytes:
+        """A theme file's bytes, the project's copy first."""
+        for folder in self.search_path:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate.read_bytes()
+        raise FileNotFoundError(f"theme file '{name}' not found in {self.search_path}")
+
+    def block_markdown(self, text: str) -> Markup:
+        self.markdown.reset()
+        return Markup(sanitise(self.markdown.convert(text)))
+
+    def inline_markdown(self, text: str) -> Markup:
+        html = str(self.block_markdown(text)).strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+    def money(self, value: float | None) -> str:
+        if value is None:
+            return "not recorded"
+        return f"{self.project.config.currency}{value:,.0f}"
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_keep_attribute,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Images must come from the project: a remote image would make every
+    # reader of the dossier call out to someone else's server.
+    if tag == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
+        return None
+    return value
+
+
+def longdate(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return "not recorded"
+    if isinstance(value, dt.datetime):
+        return f"{value:%a %-d %b %Y, %H:%M}"
+    return f"{value:%-d %b %Y}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count:,} {word}"
+
+
+def theme_files(renderer: Renderer) -> dict[str, bytes]:
+    return {f"assets/{name}": renderer.asset(name) for name in ASSETS}
+

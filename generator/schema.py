@@ -1,0 +1,189 @@
+"""The typed model: what an account file and the project config may say.
+
+Shapes and types live here as pydantic models (one schema mechanism for the
+front matter, the project config and the question bank); rules that relate
+several fields to each other live in `validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
+ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+Status = Literal["lost", "at-risk", "won-back", "active"]
+STATUSES: tuple[str, ...] = ("lost", "at-risk", "won-back", "active")
+Role = Literal["decision-maker", "champion", "influencer", "user", "blocker", "other"]
+Channel = Literal["email", "phone", "video", "in-person", "letter", "other"]
+
+# The built-in loss-reason taxonomy; a project's winback.yaml may add to it.
+LOSS_REASONS: dict[str, str] = {
+    "price": "Price",
+    "service-failure": "Service failure",
+    "delivery": "Delivery",
+    "billing-error": "Billing error",
+    "product-gap": "Product gap",
+    "competitor": "Competitor",
+    "champion-left": "Champion left",
+    "new-decision-maker": "New decision maker",
+    "relocated": "Relocated",
+    "changed-needs": "Changed needs",
+    "market-conditions": "Market conditions",
+    "other": "Other",
+}
+
+
+class Schema(BaseModel):
+    """Unknown keys are errors: a misspelt field must never vanish silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Person(Schema):
+    name: Text
+    title: OptionalText = ""
+    role: Role = "other"
+    cares_about: list[Text] = []
+    left: dt.date | None = None
+    notes: OptionalText = ""
+
+
+class Meeting(Schema):
+    when: dt.datetime
+    where: OptionalText = ""
+    with_: list[Text] = Field(default=[], alias="with")
+    ours: list[Text] = []
+
+
+class FollowUp(Schema):
+    due: dt.datetime
+    channel: Channel
+    what: Text
+    owner: OptionalText = ""
+    done: bool = False
+
+
+class Facts(Schema):
+    """The front matter of an account file."""
+
+    name: Text
+    status: Status
+    owner: OptionalText = ""
+    value: Annotated[float, Field(ge=0)] | None = None
+    signed: dt.date | None = None
+    lost: dt.date | None = None
+    won_back: dt.date | None = None
+    competitor: OptionalText = ""
+    loss_reasons: list[ReasonId] = []
+    industry: OptionalText = ""
+    location: OptionalText = ""
+    interviewer: OptionalText = ""
+    people: list[Person] = []
+    meeting: Meeting | None = None
+    follow_ups: list[FollowUp] = []
+
+
+class Config(Schema):
+    """winback.yaml: every field optional, the defaults are the built-in behaviour."""
+
+    title: Text = "Win-back dossiers"
+    company: OptionalText = ""
+    currency: OptionalText = "$"
+    output_dir: Text = "output"
+    loss_reasons: dict[ReasonId, Text] = {}
+
+    def reason_labels(self) -> dict[str, str]:
+        return {**LOSS_REASONS, **self.loss_reasons}
+
+
+# --- the body: sections of Markdown under known headings ---------------------
+
+
+@dataclass(frozen=True)
+class SectionKind:
+    key: str
+    title: str
+    aliases: tuple[str, ...]
+    has_entries: bool
+    prompt: str
+
+
+SECTIONS: tuple[SectionKind, ...] = (
+    SectionKind("why_signed", "Why they signed", ("why they chose us", "why they bought"), False,
+                "Why did they sign with us in the first place, and what were their criteria?"),
+    SectionKind("wins", "Wins", ("what we did well", "successes"), True,
+                "Which wins did we deliver for them? Dated, with the impact."),
+    SectionKind("complaints", "Complaints", ("issues", "problems"), True,
+                "Which complaints did they raise, against us or other suppliers?"),
+    SectionKind("why_lost", "Why we lost them", ("why they left", "why we lost"), False,
+                "Why did we lose them? State the cause as a fact, without excuses."),
+    SectionKind("changes", "What we changed", ("what we changed since", "changes"), True,
+                "What have we changed since, and which fixes must be done before we approach?"),
+    SectionKind("new_needs", "New needs", ("their new needs",), False,
+                "What do they need now that they did not when they signed?"),
+    SectionKind("history", "History", ("timeline",), True,
+                "What happened on the account, and when?"),
+)
+SECTION_BY_KEY = {kind.key: kind for kind in SECTIONS}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One list item of a section: `- [x] 2025-02-11 (Supplier): text !essential`."""
+
+    line: int
+    text: str
+    date: dt.date | None = None
+    checked: bool | None = None
+    party: str = ""
+    essential: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    line: int
+    markdown: str
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.markdown.strip() and not self.entries
+
+
+@dataclass(frozen=True)
+class Account:
+    """A validated account: facts, known sections by key, and free notes."""
+
+    path: Path
+    slug: str
+    facts: Facts
+    sections: dict[str, Section] = field(default_factory=dict)
+    notes: tuple[Section, ...] = ()
+    intro: str = ""
+
+    def entries(self, key: str) -> tuple[Entry, ...]:
+        section = self.sections.get(key)
+        return section.entries if section else ()
+
+
+# --- the question bank --------------------------------------------------------
+
+
+class QuestionBank(Schema):
+    """Meeting questions and rules, shipped with the package as YAML."""
+
+    opening: list[Text]
+    hard_questions: list[Text]
+    listening_rules: list[Text]
+    never: list[Text]
+    closing: list[Text]
+    the_ask: list[Text]

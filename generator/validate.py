@@ -1,0 +1,357 @@
+"""Validate: raw loaded data -> typed model, with every problem located.
+
+Pydantic checks shapes and types and reports all of them at once; this
+module turns its errors into `path:line:col` problems with a hint, then
+applies the rules that relate fields to each other, then reads the body's
+sections and dated list items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator.load import RawAccount, RawSection, YamlData, dotted, load_account
+from generator.problems import ProblemLog, did_you_mean
+from generator.schema import (
+    SECTIONS,
+    Account,
+    Config,
+    Entry,
+    Facts,
+    Section,
+    SectionKind,
+)
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+ITEM = re.compile(r"^[-*+][ \t]+(?P<rest>.*)$")
+CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\][ \t]+")
+DATE_LIKE = re.compile(r"^(?P<date>\d{1,4}-\d{1,2}-\d{1,2})(?![\d-])")
+PARTY = re.compile(r"^[ \t]*\((?P<party>[^()]+)\)")
+SEPARATOR = re.compile(r"^[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*")
+ESSENTIAL = re.compile(r"[ \t]*!essential[ \t]*$", re.IGNORECASE)
+
+DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
+DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-03 10:00"
+
+
+# --- schema errors -> problems ------------------------------------------------
+
+
+def validate_model(model: type[ModelT], doc: YamlData, log: ProblemLog) -> ModelT | None:
+    """Validate `doc` against `model`; every error becomes a located problem.
+
+    When some fields are wrong, the model is tried again without them, so
+    that the cross-field rules can still run on what is right.
+    """
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        where = doc.position(())
+        log.error(where.line, where.column, "", "expected 'key: value' lines",
+                  "write one field per line, like 'name: Acme'")
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _report(model, error, doc, log)
+        broken = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    partial = {key: value for key, value in data.items() if key not in broken}
+    try:
+        return model.model_validate(partial)
+    except ValidationError:
+        return None
+
+
+def _report(model: type[BaseModel], error: Any, doc: YamlData, log: ProblemLog) -> None:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    value = error.get("input")
+    if kind == "missing":
+        where = doc.position(loc[:-1], prefer_key=True)
+        log.error(where.line, where.column, dotted(loc), "required field is missing",
+                  f"add '{loc[-1]}:' here")
+        return
+    if kind == "extra_forbidden":
+        where = doc.position(loc, prefer_key=True)
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = did_you_mean(loc[-1], allowed) or f"allowed fields: {', '.join(allowed)}"
+        log.error(where.line, where.column, dotted(loc), "unknown field", hint)
+        return
+    where = doc.position(loc)
+    message, hint = _explain(kind, error, value)
+    log.error(where.line, where.column, dotted(loc), message, hint)
+
+
+def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
+    shown = _show(value)
+    if kind == "literal_error":
+        allowed = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = did_you_mean(value, allowed)
+        return f"{shown} is not one of {', '.join(allowed)}", hint
+    if kind.startswith("date_from_datetime") or kind.startswith("date_"):
+        reason = error.get("ctx", {}).get("error", "")
+        return f"{shown} is not a valid date{': ' + reason if reason else ''}", DATE_HINT
+    if kind.startswith("datetime_"):
+        reason = error.get("ctx", {}).get("error", "")
+        return f"{shown} is not a valid date and time{': ' + reason if reason else ''}", DATETIME_HINT
+    if kind == "string_type":
+        hint = "put the text in quotes" if isinstance(value, (bool, int, float)) else ""
+        return f"expected text, got {shown}", hint
+    if kind == "string_too_short":
+        return "must not be empty", "write a value or remove the line"
+    if kind == "string_pattern_mismatch":
+        return f"{shown} is not a valid id", "use lowercase letters, digits and hyphens"
+    if kind in ("list_type", "dict_type", "model_type"):
+        want = {"list_type": "a list", "dict_type": "'key: value' pairs",
+                "model_type": "'key: value' pairs"}[kind]
+        hint = "write [a, b] or one '- item' per line" if kind == "list_type" else ""
+        return f"expected {want}, got {shown}", hint
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"expected a number, got {shown}", "write digits only, e.g. 5200000"
+    if kind == "greater_than_equal":
+        return f"must be {error['ctx']['ge']} or more, got {shown}", ""
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, got {shown}", ""
+    return error["msg"], ""
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a list" if isinstance(value, list) else "'key: value' pairs"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
+    """The field names (by alias) of the model that `path` points into."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) or next(
+            (f for f in current.model_fields.values() if f.alias == part), None)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return sorted(f.alias or name for name, f in current.model_fields.items())
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+# --- cross-field rules -------------------------------------------------------
+
+
+def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str, str]) -> None:
+    def at(*path: str | int) -> tuple[int, int]:
+        where = doc.position(path)
+        return where.line, where.column
+
+    status = facts.status
+    if status in ("lost", "won-back") and facts.lost is None:
+        log.error(*at(), "lost", f"a {status} account needs the date it was lost",
+                  "add 'lost: YYYY-MM-DD'")
+    if status == "won-back" and facts.won_back is None:
+        log.error(*at(), "won_back", "a won-back account needs the date it came back",
+                  "add 'won_back: YYYY-MM-DD'")
+    if status in ("at-risk", "active") and facts.lost is not None:
+        log.error(*at("lost"), "lost", f"an {status} account has no lost date",
+                  "set 'status: lost', or remove 'lost:'")
+    if status != "won-back" and facts.won_back is not None:
+        log.error(*at("won_back"), "won_back", f"status is '{status}' but won_back is set",
+                  "set 'status: won-back', or remove 'won_back:'")
+    _check_order(facts.signed, facts.lost, "lost", "signed", at, log)
+    _check_order(facts.lost, facts.won_back, "won_back", "lost", at, log)
+    _check_reasons(facts, at, log, reasons)
+    if facts.meeting is not None:
+        known = {person.name for person in facts.people}
+        for index, name in enumerate(facts.meeting.with_):
+            if known and name not in known:
+                log.warn(*at("meeting", "with", index), f"meeting.with[{index}]",
+                         f"'{name}' is not in people",
+                         did_you_mean(name, sorted(known)) or "add them under people:")
+
+
+def _check_order(earlier, later, name, other, at, log: ProblemLog) -> None:
+    if earlier is not None and later is not None and later < earlier:
+        log.error(*at(name), name, f"{later} is before {other} ({earlier})",
+                  f"check both dates: {name} must come after {other}")
+
+
+def _check_reasons(facts: Facts, at, log: ProblemLog, reasons: dict[str, str]) -> None:
+    seen: set[str] = set()
+    for index, reason in enumerate(facts.loss_reasons):
+        if reason not in reasons:
+            hint = did_you_mean(reason, sorted(reasons)) or (
+                "add it under loss_reasons: in winback.yaml to extend the taxonomy")
+            log.error(*at("loss_reasons", index), f"loss_reasons[{index}]",
+                      f"'{reason}' is not a known loss reason", hint)
+        elif reason in seen:
+            log.warn(*at("loss_reasons", index), f"loss_reasons[{index}]",
+                     f"'{reason}' is listed twice", "remove the repeat")
+        seen.add(reason)
+    if facts.status in ("lost", "won-back") and not facts.loss_reasons:
+        log.warn(*at(), "loss_reasons", "no loss reason recorded",
+                 "add 'loss_reasons: [...]' so the portfolio can show why we lose clients")
+
+
+# --- the body ----------------------------------------------------------------
+
+
+def read_sections(raw: RawAccount, log: ProblemLog) -> tuple[dict[str, Section], list[Section]]:
+    known: dict[str, Section] = {}
+    notes: list[Section] = []
+    for raw_section in raw.sections:
+        kind = _section_kind(raw_section.title)
+        if kind is None:
+            hint = did_you_mean(_normal(raw_section.title), [_normal(k.title) for k in SECTIONS])
+            if hint:
+                log.warn(raw_section.line, 4, "heading",
+                         f"'{raw_section.title}' is not a known section; kept as notes", hint)
+            notes.append(Section("notes", raw_section.title, raw_section.line,
+                                 _join(raw_section)))
+            continue
+        if kind.key in known:
+            log.warn(raw_section.line, 4, "heading",
+                     f"'{kind.title}' appears twice (first on line {known[kind.key].line})",
+                     "merge the two sections")
+            continue
+        known[kind.key] = _read_section(kind, raw_section, log)
+    return known, notes
+
+
+def _section_kind(title: str) -> SectionKind | None:
+    wanted = _normal(title)
+    for kind in SECTIONS:
+        if wanted == _normal(kind.title) or wanted in kind.aliases:
+            return kind
+    return None
+
+
+def _normal(title: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", "", title.lower()).strip()
+
+
+def _join(raw_section: RawSection) -> str:
+    return "\n".join(line.text for line in raw_section.lines).strip("\n")
+
+
+def _read_section(kind: SectionKind, raw_section: RawSection, log: ProblemLog) -> Section:
+    if not kind.has_entries:
+        return Section(kind.key, kind.title, raw_section.line, _join(raw_section))
+    free: list[str] = []
+    entries: list[Entry] = []
+    for number, text in _items(raw_section, free):
+        entry = _read_entry(kind, number, text, log)
+        if entry is not None:
+            entries.append(entry)
+    return Section(kind.key, kind.title, raw_section.line, "\n".join(free).strip("\n"),
+                   tuple(entries))
+
+
+def _items(raw_section: RawSection, free: list[str]) -> list[tuple[int, str]]:
+    """Top-level list items with their continuation lines; the rest is free text."""
+    items: list[tuple[int, list[str]]] = []
+    in_item = blank_before = False
+    for line in raw_section.lines:
+        match = ITEM.match(line.text)
+        if match:
+            items.append((line.number, [match.group("rest")]))
+            in_item = True
+        elif not line.text.strip():
+            if free:
+                free.append("")
+        elif in_item and (line.text[0] in " \t" or not blank_before):
+            items[-1][1].append(line.text.strip())
+        else:
+            free.append(line.text)
+            in_item = False
+        blank_before = not line.text.strip()
+    return [(number, " ".join(parts)) for number, parts in items]
+
+
+def _read_entry(kind: SectionKind, line: int, text: str, log: ProblemLog) -> Entry | None:
+    column = 3  # after "- "
+    checked: bool | None = None
+    box = CHECKBOX.match(text)
+    if box:
+        checked = box.group("mark") != " "
+        column += box.end()
+        text = text[box.end():]
+    date: dt.date | None = None
+    field_name = f"{kind.title}"
+    found = DATE_LIKE.match(text)
+    if found:
+        try:
+            date = dt.date.fromisoformat(found.group("date"))
+        except ValueError as exc:
+            log.error(line, column, field_name,
+                      f"'{found.group('date')}' is not a valid date: {exc}", DATE_HINT)
+            return None
+        text = text[found.end():]
+    party_match = PARTY.match(text) if date else None
+    party = party_match.group("party").strip() if party_match else ""
+    if party_match:
+        text = text[party_match.end():]
+    if date:
+        separator = SEPARATOR.match(text)
+        text = text[separator.end():] if separator else text.lstrip()
+    essential = bool(ESSENTIAL.search(text))
+    text = ESSENTIAL.sub("", text).strip()
+    _check_entry(kind, line, column, checked, date, party, essential, log)
+    return Entry(line, text, date, checked, party, essential)
+
+
+def _check_entry(kind, line, column, checked, date, party, essential, log: ProblemLog) -> None:
+    title = kind.title
+    if kind.key in ("complaints", "changes") and checked is None:
+        state = "open" if kind.key == "complaints" else "not done"
+        log.error(line, 3, title, "item has no checkbox",
+                  f"start it with '[ ] ' ({state}) or '[x] '")
+    if kind.key in ("wins", "complaints", "history") and date is None:
+        log.warn(line, column, title, "item has no date", "start it with 'YYYY-MM-DD: '")
+    if kind.key == "changes" and checked and date is None:
+        log.warn(line, column, title, "done change has no date",
+                 "add the date it was done: '[x] YYYY-MM-DD: '")
+    if party and kind.key != "complaints":
+        log.warn(line, column, title, f"'({party})' names another supplier outside Complaints",
+                 "only complaints are told apart by supplier")
+    if essential and kind.key != "changes":
+        log.warn(line, column, title, "'!essential' only means something under What we changed",
+                 "remove it")
+
+
+# --- the whole account -------------------------------------------------------
+
+
+def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Account | None:
+    facts = validate_model(Facts, raw.front, log)
+    if facts is not None:
+        check_rules(facts, raw.front, log, config.reason_labels())
+    sections, notes = read_sections(raw, log)
+    if facts is None or log.has_errors:
+        return None
+    intro = "\n".join(line.text for line in raw.intro).strip("\n")
+    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro)
+
+
+
+def read_account(path: Path, config: Config) -> tuple[Account | None, ProblemLog]:
+    """Load and validate one account file: the part shared by check and build."""
+    raw, log = load_account(path)
+    account = validate_account(raw, log, config) if raw is not None else None
+    return account, log
