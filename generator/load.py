@@ -44,6 +44,7 @@ class YamlData:
     """Parsed YAML with the position of every key and value by path."""
 
     data: Any = None
+    broken: bool = False  # unreadable YAML, already reported
     values: dict[YamlPath, Position] = field(default_factory=dict)
     keys: dict[YamlPath, Position] = field(default_factory=dict)
 
@@ -159,14 +160,17 @@ def parse_yaml(text: str, log: ProblemLog, first_line: int) -> YamlData:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed quote is found at the end of the file; its start is the useful spot.
+        opening = exc.context and "quoted scalar" in exc.context
+        mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark else first_line
         column = mark.column + 1 if mark else 1
-        log.error(line, column, "", f"YAML syntax: {exc.problem or exc.context}", _yaml_hint(exc))
-        return YamlData()
+        problem = "this quote is never closed" if opening else exc.problem or exc.context
+        log.error(line, column, "", f"YAML syntax: {problem}", _yaml_hint(exc))
+        return YamlData(broken=True)
     except yaml.YAMLError as exc:
         log.error(first_line, 1, "", f"YAML syntax: {exc}")
-        return YamlData()
+        return YamlData(broken=True)
     builder = _Builder(log, first_line)
     result = YamlData(values=builder.values, keys=builder.keys)
     if node is not None:
@@ -176,6 +180,7 @@ def parse_yaml(text: str, log: ProblemLog, first_line: int) -> YamlData:
             log.error(exc.line, exc.column, "", str(exc),
                       "remove YAML aliases ('*name') that repeat large blocks")
             result.data = None
+            result.broken = True
     return result
 
 

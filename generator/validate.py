@@ -49,6 +49,8 @@ def validate_model(model: type[ModelT], doc: YamlData, log: ProblemLog) -> Model
     When some fields are wrong, the model is tried again without them, so
     that the cross-field rules can still run on what is right.
     """
+    if doc.broken:
+        return None
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         where = doc.position(())
@@ -71,6 +73,12 @@ def validate_model(model: type[ModelT], doc: YamlData, log: ProblemLog) -> Model
 def _report(model: type[BaseModel], error: Any, doc: YamlData, log: ProblemLog) -> None:
     loc = tuple(error["loc"])
     kind = error["type"]
+    if loc and loc[-1] == "[key]":  # a mapping key itself is wrong: point at the key
+        loc = loc[:-1]
+        where = doc.position(loc, prefer_key=True)
+        message, hint = _explain(kind, error, loc[-1])
+        log.error(where.line, where.column, dotted(loc), message, hint)
+        return
     value = error.get("input")
     if kind == "missing":
         where = doc.position(loc[:-1], prefer_key=True)
@@ -115,7 +123,7 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
         return f"expected a number, got {shown}", "write digits only, e.g. 5200000"
     if kind == "greater_than_equal":
-        return f"must be {error['ctx']['ge']} or more, got {shown}", ""
+        return f"must be {error['ctx']['ge']:g} or more, got {shown}", ""
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {shown}", ""
     return error["msg"], ""
@@ -161,11 +169,14 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
         where = doc.position(path)
         return where.line, where.column
 
+    def absent(key: str) -> bool:  # a present but invalid value is reported already
+        return key not in doc.data
+
     status = facts.status
-    if status in ("lost", "won-back") and facts.lost is None:
+    if status in ("lost", "won-back") and absent("lost"):
         log.error(*at(), "lost", f"a {status} account needs the date it was lost",
                   "add 'lost: YYYY-MM-DD'")
-    if status == "won-back" and facts.won_back is None:
+    if status == "won-back" and absent("won_back"):
         log.error(*at(), "won_back", "a won-back account needs the date it came back",
                   "add 'won_back: YYYY-MM-DD'")
     if status in ("at-risk", "active") and facts.lost is not None:
