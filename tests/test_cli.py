@@ -1,0 +1,137 @@
+"""The winback command end to end: CliRunner for detail, a real process for the real thing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, REPO, front, write
+
+from generator import __version__
+from generator.cli import main
+
+BAD = front("""
+    name: Broken
+    status: lsot
+""")
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def invoke(runner, project_dir, *args):
+    return runner.invoke(main, ["-C", str(project_dir), *args], catch_exceptions=False)
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"winback, version {__version__}\n"
+
+
+def test_help_has_examples(runner):
+    result = runner.invoke(main, ["build", "--help"])
+    assert "Examples:" in result.output and "winback build --out" in result.output
+    assert "winback check content/accounts/acme.md" in runner.invoke(main, ["check", "-h"]).output
+
+
+def test_check_is_silent_when_clean(runner, project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    result = invoke(runner, project_dir, "check")
+    assert (result.exit_code, result.output) == (0, "")
+
+
+def test_check_lists_every_problem_and_fails(runner, project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("broken", BAD)
+    add_account("typo", front("""
+        name: Typo
+        status: active
+        ownr: X
+    """))
+    result = invoke(runner, project_dir, "check")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.endswith("broken.md:3:9: status: 'lsot' is not one of lost, at-risk, "
+                             "won-back, active (did you mean 'lost'?)") for line in lines)
+    assert any(line.endswith("typo.md:4:1: ownr: unknown field (did you mean 'owner'?)")
+               for line in lines)
+    assert lines[-1] == "2 problems in 2 of 3 files."
+
+
+def test_check_named_files_only(runner, project_dir, add_account):
+    good = add_account("northwind", FULL_ACCOUNT)
+    add_account("broken", BAD)
+    assert invoke(runner, project_dir, "check", str(good)).exit_code == 0
+
+
+def test_check_warnings_pass_unless_strict(runner, project_dir, add_account):
+    add_account("harlow", MINIMAL_ACCOUNT)
+    relaxed = invoke(runner, project_dir, "check")
+    assert relaxed.exit_code == 0 and "warning: loss_reasons" in relaxed.stderr
+    assert invoke(runner, project_dir, "check", "--strict").exit_code == 1
+
+
+def test_check_json(runner, project_dir, add_account):
+    path = add_account("broken", BAD)
+    result = invoke(runner, project_dir, "check", "--format", "json", str(path))
+    assert result.exit_code == 1
+    (problem,) = json.loads(result.stdout)
+    assert {k: problem[k] for k in ("line", "column", "field", "hint", "severity")} == {
+        "line": 3, "column": 9, "field": "status", "hint": "did you mean 'lost'?",
+        "severity": "error"}
+
+
+def test_build_good_next_to_bad(runner, project_dir, add_account, tmp_path):
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("broken", BAD)
+    out = tmp_path / "site"
+    result = invoke(runner, project_dir, "build", "--out", str(out), "--today", "2026-11-26")
+    assert result.exit_code == 1
+    assert (out / "accounts" / "northwind.html").is_file()
+    assert not (out / "accounts" / "broken.html").exists()
+    assert "broken.md:3:9: status" in result.stderr
+    assert "Traceback" not in result.output
+    summary = result.stderr.splitlines()[-1]
+    assert summary.startswith(f"Built 1 of 2 accounts into {out}/: 1 failed, 0 warnings")
+    assert "broken.md:3:9" in (out / "index.html").read_text()
+
+
+def test_build_strict_fails_on_warnings(runner, project_dir, add_account):
+    add_account("harlow", MINIMAL_ACCOUNT)
+    assert invoke(runner, project_dir, "build").exit_code == 0
+    assert invoke(runner, project_dir, "build", "--strict").exit_code == 1
+
+
+def test_broken_config_stops_the_build(runner, project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    write(project_dir / "winback.yaml", "titel: X\n")
+    result = invoke(runner, project_dir, "build")
+    assert result.exit_code == 1
+    assert "winback.yaml:1:1: titel: unknown field (did you mean 'title'?)" in result.stderr
+    assert not (project_dir / "output").exists()
+
+
+def test_bad_today_option(runner, project_dir):
+    result = invoke(runner, project_dir, "build", "--today", "26/11/2026")
+    assert result.exit_code == 2
+    assert "'26/11/2026' is not a date; write YYYY-MM-DD" in result.output
+
+
+def test_real_process_builds_the_sample_accounts(tmp_path):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795651200"}
+    out = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Built 9 dossiers into ")
+    assert len(list((out / "accounts").glob("*.html"))) == 9
+    check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=REPO,
+                           capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0 and check.stdout == ""

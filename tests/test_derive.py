@@ -1,0 +1,102 @@
+"""Derived facts: tenure, days since loss, complaint order, readiness, overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front
+
+from generator.derive import FailedAccount, Span, build_date, derive, portfolio
+from generator.project import open_project
+
+
+def dossier_of(problems_of, project_dir, text, slug="acme", today=TODAY):
+    account, problems = problems_of(text, slug)
+    assert account is not None, problems
+    project = open_project(project_dir)
+    return derive(account, project.config, project.bank, today)
+
+
+def test_snapshot_numbers(problems_of, project_dir):
+    d = dossier_of(problems_of, project_dir, FULL_ACCOUNT)
+    assert str(d.tenure) == "10 years 5 months"
+    assert d.days_since_loss == 57
+    assert d.reasons == ("Service failure", "New decision maker")
+    assert d.meeting_upcoming
+
+
+def test_complaints_open_first_then_newest(problems_of, project_dir):
+    d = dossier_of(problems_of, project_dir, FULL_ACCOUNT)
+    assert [(e.date.isoformat(), e.party) for e in d.open_complaints] == [("2026-06-01", "")]
+    assert [(e.date.isoformat(), e.party) for e in d.resolved_complaints] == [
+        ("2025-02-11", ""), ("2023-08-09", "Acme Carriers")]
+
+
+def test_people_grouped_and_departed_apart(problems_of, project_dir):
+    d = dossier_of(problems_of, project_dir, FULL_ACCOUNT)
+    assert [p.name for p in d.people.decision_makers] == ["Priya Natarajan"]
+    assert d.people.champions == ()
+    assert [p.name for p in d.people.others] == ["Ana Ruiz"]
+    assert [p.name for p in d.people.departed] == ["Tom Ellis"]
+
+
+def test_open_essential_change_means_not_ready(problems_of, project_dir):
+    d = dossier_of(problems_of, project_dir, FULL_ACCOUNT)
+    assert d.readiness.state == "not-ready"
+    assert [e.text for e in d.readiness.remaining] == ["Automatic SLA credits on late deliveries."]
+
+
+def test_readiness_states(problems_of, project_dir):
+    done = front("""
+        name: Acme
+        status: lost
+        lost: 2026-01-01
+        loss_reasons: [price]
+    """, """
+        ## What we changed
+        - [x] 2026-02-01: New price tier. !essential
+        - [ ] Nice to have.
+    """)
+    assert dossier_of(problems_of, project_dir, done).readiness.state == "ready"
+    assert dossier_of(problems_of, project_dir, MINIMAL_ACCOUNT, "b").readiness.state == "unknown"
+    won = front("""
+        name: Acme
+        status: won-back
+        lost: 2026-01-01
+        won_back: 2026-06-01
+        loss_reasons: [price]
+    """)
+    assert dossier_of(problems_of, project_dir, won, "c").readiness.state == "not-applicable"
+
+
+def test_overdue_follow_ups_relative_to_build_date(problems_of, project_dir):
+    d = dossier_of(problems_of, project_dir, FULL_ACCOUNT)
+    assert [(f.item.what, f.overdue) for f in d.follow_ups] == [
+        ("Send the revised on-time SLA", True), ("Call to confirm the agenda", False)]
+    earlier = dossier_of(problems_of, project_dir, FULL_ACCOUNT, today=dt.date(2026, 11, 1))
+    assert earlier.overdue_count == 0
+
+
+def test_tenure_of_an_account_still_with_us_runs_to_today():
+    assert str(Span.between(dt.date(2025, 11, 27), TODAY)) == "11 months"
+    assert str(Span.between(dt.date(2024, 11, 26), TODAY)) == "2 years"
+    assert str(Span.between(dt.date(2023, 10, 1), TODAY)) == "3 years 1 month"
+
+
+def test_build_date_prefers_explicit_then_source_date_epoch(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    assert build_date() == dt.date(2026, 9, 21)
+    assert build_date(TODAY) == TODAY
+
+
+def test_portfolio_lists_lost_accounts_first_by_value(problems_of, project_dir):
+    def account(slug, status, value):
+        extra = "lost: 2026-01-01\nloss_reasons: [price]\n" if status == "lost" else ""
+        return dossier_of(problems_of, project_dir,
+                          f"---\nname: {slug}\nstatus: {status}\nvalue: {value}\n{extra}---\n", slug)
+    dossiers = [account("small", "lost", 10), account("risk", "at-risk", 999),
+                account("big", "lost", 500), account("back", "active", 1)]
+    failed = [FailedAccount("zed", "zed.md", "bad"), FailedAccount("abc", "abc.md", "bad")]
+    result = portfolio(dossiers, failed, open_project(project_dir).config, TODAY)
+    assert [d.slug for d in result.dossiers] == ["big", "small", "risk", "back"]
+    assert [f.slug for f in result.failed] == ["abc", "zed"]
