@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from generator import __version__
+from generator.commands.build import BuildOptions
 from generator.commands.build import build as run_build
 from generator.commands.check import check as run_check
 from generator.problems import display_path, render_all
+from generator.pdf import default_jobs
 from generator.project import open_project
 
 log = logging.getLogger("winback")
@@ -23,7 +27,15 @@ EPILOG_BUILD = """\b
 Examples:
   winback build                 build into output/
   winback build --out /tmp/site --strict
+  winback build --no-pdf        HTML only, fast
+  winback build -j 4            four PDF workers
   SOURCE_DATE_EPOCH=1790000000 winback build   reproducible dates
+"""
+
+EPILOG_PDF = """\b
+Examples:
+  winback pdf northwind-freight               one brief, e.g. before a meeting
+  winback pdf acme globex --out /tmp/briefs
 """
 
 EPILOG_CHECK = """\b
@@ -64,30 +76,78 @@ def main(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
     ctx.obj = project_dir
 
 
+def build_options(command):
+    """Options shared by `build` and `pdf`."""
+    for decorator in reversed((
+        click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+                     help="Output folder [default: output/, or output_dir in winback.yaml]."),
+        click.option("--strict", is_flag=True, help="Treat warnings as errors."),
+        click.option("--today", type=DateType(),
+                     help="Date to count 'days since' and overdue from, printed as the date "
+                          "the briefs were prepared [default: SOURCE_DATE_EPOCH, else today]."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs,
+                     show_default="one per core", help="Worker processes for PDF briefs."),
+    )):
+        command = decorator(command)
+    return command
+
+
 @main.command(epilog=EPILOG_BUILD)
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder [default: output/, or output_dir in winback.yaml].")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--today", type=DateType(), help="Date to compute 'days since' and overdue from.")
+@build_options
+@click.option("--pdf/--no-pdf", default=True, show_default=True,
+              help="Also write a PDF brief next to each dossier.")
 @click.pass_obj
-def build(project_dir: Path, out: Path | None, strict: bool, today: dt.date | None) -> None:
-    """Build every account into an HTML dossier site."""
+def build(project_dir: Path, pdf: bool, **options) -> None:
+    """Build every account into an HTML dossier site and PDF briefs."""
+    _run_build(project_dir, pdf=pdf, only=(), **options)
+
+
+@main.command(epilog=EPILOG_PDF)
+@click.argument("slugs", nargs=-1, required=True)
+@build_options
+@click.pass_obj
+def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
+    """Render the dossier and PDF brief of the named accounts only."""
+    _run_build(project_dir, pdf=True, only=slugs, **options)
+
+
+def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
+               jobs: int, pdf: bool, only: tuple[str, ...]) -> None:
     started = time.perf_counter()
     project = open_project(project_dir, out)
-    report = run_build(project, strict=strict, today=today)
+    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only)
+    with _progress_bar(pdf) as bar:
+        options.progress = bar
+        report = run_build(project, options)
     _print_problems(report.problems, Path.cwd())
-    elapsed = time.perf_counter() - started
-    where = display_path(report.output_dir, Path.cwd().resolve())
-    warnings = f", {report.warnings} warning{'s' if report.warnings != 1 else ''}"
     if not project.ok:
         click.echo("Build stopped: fix winback.yaml first.", err=True)
         sys.exit(1)
-    if not report.ok:
-        click.echo(f"Built {len(report.built)} of {report.accounts} accounts into {where}/: "
-                   f"{report.failed} failed{warnings} ({elapsed:.2f} s).", err=True)
+    elapsed = time.perf_counter() - started
+    where = display_path(report.output_dir, Path.cwd().resolve())
+    briefs = f" and {len(report.pdfs)} PDF briefs" if pdf else ""
+    warnings = f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    if not report.ok or (strict and report.warnings):
+        failed = len(set(report.failed))
+        click.echo(f"Built {len(report.built)} of {report.accounts} dossiers{briefs} into "
+                   f"{where}/: {failed} failed, {warnings} ({elapsed:.2f} s).", err=True)
         sys.exit(1)
-    click.echo(f"Built {len(report.built)} dossiers into {where}/{warnings} ({elapsed:.2f} s). "
-               f"Open {where}/index.html")
+    opener = "" if only else f" Open {where}/index.html"
+    click.echo(f"Built {len(report.built)} dossiers{briefs} into {where}/, {warnings} "
+               f"({elapsed:.2f} s).{opener}")
+
+
+@contextmanager
+def _progress_bar(enabled: bool):
+    """A bar on an interactive terminal; nothing in CI, pipes or tests."""
+    if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
+        yield None
+        return
+    with click.progressbar(length=0, label="PDF briefs", file=sys.stderr) as bar:
+        def advance(done: int) -> None:
+            bar.length = max(bar.length or 0, bar.pos + done)
+            bar.update(done)
+        yield advance
 
 
 @main.command(epilog=EPILOG_CHECK)

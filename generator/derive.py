@@ -17,18 +17,27 @@ STATUS_ORDER = {"lost": 0, "at-risk": 1, "won-back": 2, "active": 3}
 STATUS_LABELS = {"lost": "Lost", "at-risk": "At risk", "won-back": "Won back", "active": "Active"}
 
 
-def build_date(today: dt.date | None = None) -> dt.date:
-    """The 'as of' date: explicit, else SOURCE_DATE_EPOCH, else the clock.
+@dataclass(frozen=True)
+class BuildDate:
+    """The date a build computes from, and whether the user pinned it.
 
-    Honouring SOURCE_DATE_EPOCH keeps a rebuild byte-identical however many
-    days later it runs.
+    `day` is explicit (--today), else SOURCE_DATE_EPOCH, else the clock; it
+    drives "days since" and overdue flags. Only a pinned date is printed as
+    the date a brief was prepared: otherwise the brief is dated by its
+    newest record, so a rebuild on another day gives the same files.
     """
+
+    day: dt.date
+    pinned: bool
+
+
+def build_date(today: dt.date | None = None) -> BuildDate:
     if today is not None:
-        return today
+        return BuildDate(today, True)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+        return BuildDate(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date(), True)
+    return BuildDate(dt.date.today(), False)
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,7 @@ class Dossier:
     follow_ups: tuple[FollowUpItem, ...]
     meeting_upcoming: bool
     script: tuple[ScriptPart, ...]
+    prepared: dt.date | None
 
     @property
     def slug(self) -> str:
@@ -141,7 +151,8 @@ class Portfolio:
     failed: tuple[FailedAccount, ...]
 
 
-def derive(account: Account, config: Config, bank: QuestionBank, as_of: dt.date) -> Dossier:
+def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate) -> Dossier:
+    as_of = when.day
     facts = account.facts
     labels = config.reason_labels()
     complaints = account.entries("complaints")
@@ -158,6 +169,7 @@ def derive(account: Account, config: Config, bank: QuestionBank, as_of: dt.date)
         follow_ups=_follow_ups(account, as_of),
         meeting_upcoming=bool(facts.meeting and facts.meeting.when.date() >= as_of),
         script=_script(bank),
+        prepared=as_of if when.pinned else _newest_record(account, as_of),
     )
 
 
@@ -167,6 +179,16 @@ def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Conf
     ordered = sorted(dossiers, key=lambda d: (STATUS_ORDER[d.facts.status],
                                               -(d.facts.value or 0), d.facts.name.lower(), d.slug))
     return Portfolio(config.title, as_of, tuple(ordered), tuple(sorted(failed, key=lambda f: f.slug)))
+
+
+def _newest_record(account: Account, as_of: dt.date) -> dt.date | None:
+    """The newest date the account records, ignoring what is still to come."""
+    facts = account.facts
+    dates = [facts.signed, facts.lost, facts.won_back, *(p.left for p in facts.people),
+             *(f.due.date() for f in facts.follow_ups if f.done),
+             *(e.date for section in account.sections.values() for e in section.entries)]
+    past = [d for d in dates if d is not None and d <= as_of]
+    return max(past, default=None)
 
 
 def _tenure(account: Account, as_of: dt.date) -> Span | None:

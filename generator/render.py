@@ -21,8 +21,8 @@ from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
 
-# Static theme files copied to output/assets/ (looked up like templates).
-ASSETS = ("style.css",)
+# Theme files that are templates or notes, not assets to copy to output/assets/.
+NOT_ASSETS = {".html", ".md"}
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
@@ -95,13 +95,15 @@ class Renderer:
         return Problem(path, line, 1 if line else 0, "template", str(exc),
                        "fix the template, or delete the project's copy to use the built-in one")
 
-    def asset(self, name: str) -> bytes:
-        """A theme file's bytes, the project's copy first."""
-        for folder in self.search_path:
-            candidate = folder / name
-            if candidate.is_file():
-                return candidate.read_bytes()
-        raise FileNotFoundError(f"theme file '{name}' not found in {self.search_path}")
+    def assets(self) -> dict[str, Path]:
+        """Static theme files (CSS, fonts) by relative name, the project's copy first."""
+        found: dict[str, Path] = {}
+        for folder in reversed(self.search_path):
+            if folder.is_dir():
+                for path in sorted(folder.rglob("*")):
+                    if path.is_file() and path.suffix not in NOT_ASSETS:
+                        found[path.relative_to(folder).as_posix()] = path
+        return dict(sorted(found.items()))
 
     def block_markdown(self, text: str) -> Markup:
         self.markdown.reset()
@@ -153,5 +155,5 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def theme_files(renderer: Renderer) -> dict[str, bytes]:
-    return {f"assets/{name}": renderer.asset(name) for name in ASSETS}
+    return {f"assets/{name}": path.read_bytes() for name, path in renderer.assets().items()}
 

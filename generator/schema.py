@@ -21,6 +21,8 @@ ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Status = Literal["lost", "at-risk", "won-back", "active"]
 STATUSES: tuple[str, ...] = ("lost", "at-risk", "won-back", "active")
 Role = Literal["decision-maker", "champion", "influencer", "user", "blocker", "other"]
+PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u",
+                     "pdf/a-2a", "pdf/a-3a", "pdf/a-4u"]
 Channel = Literal["email", "phone", "video", "in-person", "letter", "other"]
 
 # The built-in loss-reason taxonomy; a project's winback.yaml may add to it.
@@ -98,6 +100,9 @@ class Config(Schema):
     currency: OptionalText = "$"
     output_dir: Text = "output"
     loss_reasons: dict[ReasonId, Text] = {}
+    paper: Literal["A4", "Letter"] = "A4"
+    pdf_variant: PdfVariant = "pdf/ua-1"
+    pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
 
     def reason_labels(self) -> dict[str, str]:
         return {**LOSS_REASONS, **self.loss_reasons}

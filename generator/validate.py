@@ -124,6 +124,8 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return f"expected a number, got {shown}", "write digits only, e.g. 5200000"
     if kind == "greater_than_equal":
         return f"must be {error['ctx']['ge']:g} or more, got {shown}", ""
+    if kind == "greater_than":
+        return f"must be more than {error['ctx']['gt']:g}, got {shown}", ""
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, got {shown}", ""
     return error["msg"], ""

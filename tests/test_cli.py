@@ -92,21 +92,22 @@ def test_build_good_next_to_bad(runner, project_dir, add_account, tmp_path):
     add_account("northwind", FULL_ACCOUNT)
     add_account("broken", BAD)
     out = tmp_path / "site"
-    result = invoke(runner, project_dir, "build", "--out", str(out), "--today", "2026-11-26")
+    result = invoke(runner, project_dir, "build", "--out", str(out), "--today", "2026-11-26",
+                    "--no-pdf")
     assert result.exit_code == 1
     assert (out / "accounts" / "northwind.html").is_file()
     assert not (out / "accounts" / "broken.html").exists()
     assert "broken.md:3:9: status" in result.stderr
     assert "Traceback" not in result.output
     summary = result.stderr.splitlines()[-1]
-    assert summary.startswith(f"Built 1 of 2 accounts into {out}/: 1 failed, 0 warnings")
+    assert summary.startswith(f"Built 1 of 2 dossiers into {out}/: 1 failed, 0 warnings")
     assert "broken.md:3:9" in (out / "index.html").read_text()
 
 
 def test_build_strict_fails_on_warnings(runner, project_dir, add_account):
     add_account("harlow", MINIMAL_ACCOUNT)
-    assert invoke(runner, project_dir, "build").exit_code == 0
-    assert invoke(runner, project_dir, "build", "--strict").exit_code == 1
+    assert invoke(runner, project_dir, "build", "--no-pdf").exit_code == 0
+    assert invoke(runner, project_dir, "build", "--no-pdf", "--strict").exit_code == 1
 
 
 def test_broken_config_stops_the_build(runner, project_dir, add_account):
@@ -130,8 +131,9 @@ def test_real_process_builds_the_sample_accounts(tmp_path):
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Built 9 dossiers into ")
+    assert done.stdout.startswith(f"Built 9 dossiers and 9 PDF briefs into {out}/, 1 warning")
     assert len(list((out / "accounts").glob("*.html"))) == 9
+    assert len(list((out / "accounts").glob("*.pdf"))) == 9
     check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=REPO,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and check.stdout == ""

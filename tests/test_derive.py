@@ -6,7 +6,7 @@ import datetime as dt
 
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front
 
-from generator.derive import FailedAccount, Span, build_date, derive, portfolio
+from generator.derive import BuildDate, FailedAccount, Span, build_date, derive, portfolio
 from generator.project import open_project
 
 
@@ -14,7 +14,7 @@ def dossier_of(problems_of, project_dir, text, slug="acme", today=TODAY):
     account, problems = problems_of(text, slug)
     assert account is not None, problems
     project = open_project(project_dir)
-    return derive(account, project.config, project.bank, today)
+    return derive(account, project.config, project.bank, BuildDate(today, True))
 
 
 def test_snapshot_numbers(problems_of, project_dir):
@@ -85,8 +85,10 @@ def test_tenure_of_an_account_still_with_us_runs_to_today():
 
 def test_build_date_prefers_explicit_then_source_date_epoch(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
-    assert build_date() == dt.date(2026, 9, 21)
-    assert build_date(TODAY) == TODAY
+    assert build_date() == BuildDate(dt.date(2026, 9, 21), True)
+    assert build_date(TODAY) == BuildDate(TODAY, True)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_date() == BuildDate(dt.date.today(), False)
 
 
 def test_portfolio_lists_lost_accounts_first_by_value(problems_of, project_dir):

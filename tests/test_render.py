@@ -7,14 +7,14 @@ import re
 import pytest
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
 
-from generator.commands.build import build
+from generator.commands.build import BuildOptions, build
 from generator.project import open_project
 
 
 def build_site(project_dir, **accounts):
     for slug, text in accounts.items():
         write(project_dir / "content" / "accounts" / f"{slug}.md", text)
-    report = build(open_project(project_dir), today=TODAY)
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     return report, project_dir / "output"
 
 
@@ -167,5 +167,5 @@ def test_broken_override_is_reported_at_its_line(project_dir):
 def test_same_input_gives_identical_output(project_dir):
     _, out = build_site(project_dir, northwind=FULL_ACCOUNT, harlow=MINIMAL_ACCOUNT)
     first = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    build(open_project(project_dir), today=TODAY)
+    build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     assert first == {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}

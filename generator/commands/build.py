@@ -1,20 +1,23 @@
-"""`winback build`: load -> validate -> derive -> render -> write, per account.
+"""`winback build` and `winback pdf`: load -> validate -> derive -> render -> write.
 
 A bad account is reported and skipped; every other account is still built,
 and the portfolio lists the skipped ones so nobody mistakes silence for
-"nothing to see".
+"nothing to see". PDF briefs are rendered last, in worker processes, from
+the same HTML as the dossiers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.derive import Dossier, FailedAccount, build_date, derive, portfolio
-from generator.problems import Problem, display_path
-from generator.project import Project
+from generator.derive import BuildDate, Dossier, FailedAccount, build_date, derive, portfolio
+from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
+from generator.problems import Problem, Severity, did_you_mean, display_path
+from generator.project import Project, builtin_theme
 from generator.render import RenderError, Renderer, theme_files
 from generator.validate import read_account
 from generator.write import OutputDir
@@ -23,15 +26,23 @@ log = logging.getLogger("winback")
 
 
 @dataclass
+class BuildOptions:
+    strict: bool = False
+    today: dt.date | None = None
+    pdf: bool = True
+    jobs: int = 1
+    only: tuple[str, ...] = ()  # slugs; empty means every account, plus the portfolio
+    progress: Callable[[int], None] | None = None  # called with the number of briefs done
+
+
+@dataclass
 class BuildReport:
     output_dir: Path
     accounts: int = 0
     built: list[str] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def failed(self) -> int:
-        return self.accounts - len(self.built)
 
     @property
     def warnings(self) -> int:
@@ -39,42 +50,51 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        return self.failed == 0 and not any(p.is_error for p in self.problems)
+        return not self.failed and not any(p.is_error for p in self.problems)
 
 
-def build(project: Project, *, strict: bool = False, today: dt.date | None = None) -> BuildReport:
+def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
+    options = options or BuildOptions()
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
         return report  # a broken config would make every page wrong
-    as_of = build_date(today)
-    dossiers, failed = _compile_accounts(project, as_of, strict, report)
+    paths = _selected_files(project, options.only, report)
+    when = build_date(options.today)
+    dossiers, failed = _compile(project, paths, when, options.strict, report)
     renderer = Renderer(project)
     out = OutputDir(project.output_dir)
-    for dossier in dossiers:
-        try:
-            out.write(f"accounts/{dossier.slug}.html", renderer.dossier(dossier))
-        except RenderError as exc:
-            report.problems.append(exc.problem)
-            failed.append(FailedAccount(dossier.slug, str(dossier.account.path),
-                                        exc.problem.headline(project.root)))
-            continue
-        report.built.append(dossier.slug)
-        log.debug("wrote accounts/%s.html", dossier.slug)
+    pages = _write_dossiers(dossiers, renderer, out, failed, report)
     try:
-        out.write("index.html", renderer.index(portfolio(
-            [d for d in dossiers if d.slug in report.built], failed, project.config, as_of)))
+        if not options.only:
+            built = [d for d in dossiers if d.slug in report.built]
+            out.write("index.html", renderer.index(portfolio(built, failed, project.config,
+                                                             when.day)))
         for name, data in theme_files(renderer).items():
             out.write(name, data)
     except RenderError as exc:
         report.problems.append(exc.problem)
+    if options.pdf:
+        _write_pdfs(project, pages, out, options, report)
     return report
 
 
-def _compile_accounts(project: Project, as_of: dt.date, strict: bool,
-                      report: BuildReport) -> tuple[list[Dossier], list[FailedAccount]]:
+def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport) -> list[Path]:
+    files = project.account_files()
+    if not only:
+        return files
+    by_slug = {path.stem: path for path in files}
+    for slug in only:
+        if slug not in by_slug:
+            report.problems.append(Problem(project.accounts_dir, 0, 0, "", f"no account '{slug}'",
+                                           did_you_mean(slug, sorted(by_slug))))
+    return [by_slug[slug] for slug in sorted(set(only)) if slug in by_slug]
+
+
+def _compile(project: Project, paths: list[Path], when: BuildDate, strict: bool,
+             report: BuildReport) -> tuple[list[Dossier], list[FailedAccount]]:
     dossiers: list[Dossier] = []
     failed: list[FailedAccount] = []
-    for path in project.account_files():
+    for path in paths:
         report.accounts += 1
         account, problems = read_account(path, project.config)
         report.problems.extend(problems.problems)
@@ -82,6 +102,59 @@ def _compile_accounts(project: Project, as_of: dt.date, strict: bool,
         if account is None or blocking:
             first = (blocking or problems.problems)[0].headline(project.root)
             failed.append(FailedAccount(path.stem, str(display_path(path, project.root)), first))
+            report.failed.append(path.stem)
             continue
-        dossiers.append(derive(account, project.config, project.bank, as_of))
+        dossiers.append(derive(account, project.config, project.bank, when))
     return dossiers, failed
+
+
+def _write_dossiers(dossiers: list[Dossier], renderer: Renderer, out: OutputDir,
+                    failed: list[FailedAccount], report: BuildReport) -> dict[str, tuple[Path, str]]:
+    """Write each dossier page; returns slug -> (account file, HTML) for the briefs."""
+    pages: dict[str, tuple[Path, str]] = {}
+    for dossier in dossiers:
+        try:
+            html = renderer.dossier(dossier)
+        except RenderError as exc:
+            report.problems.append(exc.problem)
+            failed.append(FailedAccount(dossier.slug, str(dossier.account.path),
+                                        exc.problem.headline()))
+            report.failed.append(dossier.slug)
+            continue
+        out.write(f"accounts/{dossier.slug}.html", html)
+        report.built.append(dossier.slug)
+        pages[dossier.slug] = (dossier.account.path, html)
+        log.debug("wrote accounts/%s.html", dossier.slug)
+    return pages
+
+
+def _write_pdfs(project: Project, pages: dict[str, tuple[Path, str]], out: OutputDir,
+                options: BuildOptions, report: BuildReport) -> None:
+    settings = PdfSettings(
+        allowed_roots=(project.root, out.root, builtin_theme().resolve()),
+        variant=project.config.pdf_variant,
+        time_limit=project.config.pdf_time_limit,
+    )
+    jobs = [PdfJob(slug, html, out.target(f"accounts/{slug}.html").as_uri())
+            for slug, (_path, html) in sorted(pages.items())]
+
+    def finished(result: PdfResult) -> None:
+        source = pages[result.slug][0]
+        for url, why in result.refused:
+            report.problems.append(Problem(source, 0, 0, "pdf", f"refused to fetch '{url}': {why}",
+                                           "reference only files inside the project",
+                                           Severity.WARNING))
+        for message in result.warnings:
+            report.problems.append(Problem(source, 0, 0, "pdf", message, "", Severity.WARNING))
+        if result.data is None:
+            report.problems.append(Problem(source, 0, 0, "pdf", result.error))
+            report.failed.append(result.slug)
+        else:
+            out.write(f"accounts/{result.slug}.pdf", result.data)
+            report.pdfs.append(result.slug)
+            log.debug("wrote accounts/%s.pdf", result.slug)
+        if options.progress:
+            options.progress(1)
+
+    render_all(jobs, settings, options.jobs, finished)
+    report.pdfs.sort()

@@ -1,0 +1,195 @@
+"""Render, print side: dossier HTML -> PDF briefs with WeasyPrint.
+
+WeasyPrint costs about half a second to import and warm up, then a few
+tenths of a second per brief, so briefs are rendered in long-lived worker
+processes that each import it once and keep one font configuration.
+
+Account files come from many hands, so every brief is rendered with a URL
+fetcher that reads only files inside the allowed folders (the project, the
+theme) and refuses the network, other `file://` paths and `..` escapes; each
+refusal is reported. A brief that takes longer than its time limit fails
+alone.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as futures
+import logging
+import mimetypes
+import os
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+@dataclass(frozen=True)
+class PdfSettings:
+    allowed_roots: tuple[Path, ...]
+    variant: str = "pdf/ua-1"
+    time_limit: float = 60.0
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    slug: str
+    html: str
+    base_url: str  # where the HTML's relative links resolve from (a file:// URL)
+
+
+@dataclass
+class PdfResult:
+    slug: str
+    data: bytes | None = None
+    error: str = ""
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
+    warnings: list[str] = field(default_factory=list)
+
+
+class RefusedURL(ValueError):
+    """Raised inside WeasyPrint so that it skips the resource."""
+
+
+def check_url(url: str, allowed_roots: tuple[Path, ...]) -> Path:
+    """The local file a URL may be read from, or RefusedURL saying why not."""
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        raise RefusedURL(f"'{parts.scheme or 'relative'}:' URLs are not fetched; only files "
+                         "inside the project are")
+    if parts.netloc not in ("", "localhost"):
+        raise RefusedURL("remote file hosts are not fetched")
+    raw = unquote(parts.path)
+    if ".." in Path(raw).parts:
+        raise RefusedURL("'..' in a path is refused")
+    path = Path(raw).resolve()  # follows symlinks: a link out of the project is refused too
+    if not any(path.is_relative_to(root) for root in allowed_roots):
+        raise RefusedURL("the file is outside the project")
+    if not path.is_file():
+        raise RefusedURL("no such file")
+    return path
+
+
+class _Worker:
+    """One process's WeasyPrint state, created once, used for many briefs."""
+
+    def __init__(self, settings: PdfSettings) -> None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        self.weasyprint = weasyprint
+        self.settings = settings
+        self.fonts = FontConfiguration()
+        self.roots = tuple(root.resolve() for root in settings.allowed_roots)
+        self.log_records: list[logging.LogRecord] = []
+        weasy_log = logging.getLogger("weasyprint")
+        weasy_log.handlers[:] = [_ListHandler(self.log_records)]
+        weasy_log.propagate = False
+        weasy_log.setLevel(logging.WARNING)
+
+    def render(self, job: PdfJob) -> PdfResult:
+        result = PdfResult(job.slug)
+        self.log_records.clear()
+        try:
+            with _time_limit(self.settings.time_limit):
+                document = self.weasyprint.HTML(
+                    string=job.html, base_url=job.base_url,
+                    url_fetcher=self._fetcher(result),
+                ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
+                result.data = document.write_pdf(pdf_variant=self.settings.variant)
+        except TimeoutError:
+            result.error = (f"rendering took longer than {self.settings.time_limit:g} s and "
+                            "was stopped")
+        except Exception as exc:  # noqa: BLE001 - a broken brief must not stop the others
+            result.error = f"PDF rendering failed: {type(exc).__name__}: {exc}"
+        refused = {url for url, _ in result.refused}
+        result.warnings = sorted({
+            record.getMessage() for record in self.log_records
+            if not any(url in record.getMessage() for url in refused)})
+        return result
+
+    def _fetcher(self, result: PdfResult):
+        roots = self.roots
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+        class ProjectFilesOnly(URLFetcher):
+            def fetch(self, url, headers=None):
+                if url.startswith("data:"):
+                    return super().fetch(url, headers)
+                try:
+                    path = check_url(url, roots)
+                except RefusedURL as refusal:
+                    result.refused.append((url, str(refusal)))
+                    raise
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(),
+                                          {"Content-Type": kind})
+
+        return ProjectFilesOnly()
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    def expire(_signum, _frame):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# --- the pool ----------------------------------------------------------------
+
+_worker: _Worker | None = None
+
+
+def _start_worker(settings: PdfSettings) -> None:
+    global _worker
+    _worker = _Worker(settings)
+
+
+def _render_in_worker(job: PdfJob) -> PdfResult:
+    assert _worker is not None, "worker not initialised"
+    return _worker.render(job)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def render_all(jobs: list[PdfJob], settings: PdfSettings, workers: int,
+               on_done: Callable[[PdfResult], None]) -> None:
+    """Render every job, calling `on_done` in this process as each one finishes.
+
+    With one worker (or one job) everything runs here, without a pool; else a
+    process pool runs them, behind the standard `concurrent.futures` seam.
+    """
+    if not jobs:
+        return
+    workers = max(1, min(workers, len(jobs)))
+    if workers == 1:
+        worker = _Worker(settings)
+        for job in jobs:
+            on_done(worker.render(job))
+        return
+    with futures.ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                                     initargs=(settings,)) as pool:
+        pending = {pool.submit(_render_in_worker, job): job for job in jobs}
+        for future in futures.as_completed(pending):
+            try:
+                on_done(future.result())
+            except futures.process.BrokenProcessPool as exc:
+                on_done(PdfResult(pending[future].slug, error=f"PDF worker died: {exc}"))
