@@ -47,6 +47,10 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
 
 
+class RenderTimeout(BaseException):
+    """Not an Exception: WeasyPrint's own `except Exception` blocks must not swallow it."""
+
+
 class RefusedURL(ValueError):
     """Raised inside WeasyPrint so that it skips the resource."""
 
@@ -97,7 +101,7 @@ class _Worker:
                     url_fetcher=self._fetcher(result),
                 ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
                 result.data = document.write_pdf(pdf_variant=self.settings.variant)
-        except TimeoutError:
+        except RenderTimeout:
             result.error = (f"rendering took longer than {self.settings.time_limit:g} s and "
                             "was stopped")
         except Exception as exc:  # noqa: BLE001 - a broken brief must not stop the others
@@ -140,7 +144,7 @@ class _ListHandler(logging.Handler):
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     def expire(_signum, _frame):
-        raise TimeoutError
+        raise RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -1,0 +1,248 @@
+"""The PDF briefs, opened and inspected: layout, fonts, structure, metadata, safety."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from conftest import FULL_ACCOUNT, REPO, TODAY, front, write
+
+from generator.commands.build import BuildOptions, build
+from generator.pdf import PdfJob, PdfSettings, RefusedURL, check_url, render_all
+from generator.project import open_project
+
+A4 = (595.28, 841.89)
+LETTER = (612.0, 792.0)
+SAMPLES = sorted(p.stem for p in (REPO / "content" / "accounts").glob("*.md"))
+
+
+def sample_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> Path:
+    """The sample accounts built once, with two PDF workers."""
+    root = sample_copy(tmp_path_factory.mktemp("samples"))
+    report = build(open_project(root), BuildOptions(today=TODAY, jobs=2))
+    assert report.ok, report.problems
+    assert report.pdfs == SAMPLES
+    return root / "output" / "accounts"
+
+
+def text_of(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def size(page: pikepdf.Page) -> tuple[float, float]:
+    box = [float(v) for v in page.mediabox]
+    return round(box[2] - box[0], 2), round(box[3] - box[1], 2)
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_every_sample_is_a4_two_to_four_pages_and_qpdf_clean(samples, slug):
+    path = samples / f"{slug}.pdf"
+    with pikepdf.open(path) as pdf:
+        assert 2 <= len(pdf.pages) <= 4
+        assert all(size(page) == A4 for page in pdf.pages)
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No syntax or stream encoding errors" in check.stdout
+
+
+@pytest.mark.parametrize("slug", SAMPLES)
+def test_every_font_is_embedded_and_subset(samples, slug):
+    listing = subprocess.run(["pdffonts", str(samples / f"{slug}.pdf")], check=True,
+                             capture_output=True, text=True).stdout.splitlines()[2:]
+    assert listing, "no fonts listed"
+    for row in listing:
+        name, *_rest = row.split()
+        columns = row[len(name):].split()
+        emb, sub = columns[-5], columns[-4]
+        assert (emb, sub) == ("yes", "yes"), row
+        assert "Inter" in name, row  # the shipped font, never a system fallback
+
+
+def test_structure_outline_and_metadata(samples):
+    with pikepdf.open(samples / "calloway-foodservice.pdf") as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert str(pdf.Root.Lang) == "en"
+        info = pdf.docinfo
+        assert str(info.Title) == "Calloway Foodservice Distribution: win-back dossier"
+        assert str(info.Author) == "Dana Whitfield"
+        assert str(info.Subject).startswith("Win-back dossier for Calloway Foodservice")
+        assert "Ridgeline Cold Chain" in str(info.Keywords)
+        with pdf.open_metadata() as xmp:
+            assert "pdfuaid:part" in str(xmp) or xmp.get("pdfuaid:part") == "1"
+        with pdf.open_outline() as outline:
+            titles = [item.title for item in outline.root[0].children] if outline.root else []
+    assert titles[:3] == ["Snapshot", "Why they signed", "Wins to recall"]
+    assert "Meeting question script" in titles
+
+
+def test_header_footer_and_headings_in_the_text(samples):
+    path = samples / "calloway-foodservice.pdf"
+    with pikepdf.open(path) as pdf:
+        pages = len(pdf.pages)
+    first = text_of(path, 1)
+    assert f"Page 1 of {pages}" in first
+    assert "Prepared 26 Nov 2026 for Dana Whitfield" in first
+    assert "Snapshot" in first and "Why they signed" in first
+    second = text_of(path, 2)
+    assert "Calloway Foodservice Distribution" in second.splitlines()[0]
+    assert "Lost" in second.splitlines()[0]
+    everything = text_of(path)
+    for heading in ("Complaints", "People", "Why we lost them", "What we changed", "New needs",
+                    "Next meeting", "Follow-ups", "History"):
+        assert heading in everything
+
+
+def test_question_script_starts_a_page_of_its_own(samples):
+    path = samples / "calloway-foodservice.pdf"
+    with pikepdf.open(path) as pdf:
+        pages = len(pdf.pages)
+    starts = [page for page in range(1, pages + 1)
+              if "Meeting question script" in text_of(path, page)]
+    assert starts == [pages]
+    body = [line.strip() for line in text_of(path, pages).splitlines() if line.strip()]
+    assert body[1] == "Meeting question script"  # right under the running header
+
+
+def test_letter_paper_from_config(tmp_path):
+    root = tmp_path / "p"
+    write(root / "winback.yaml", "paper: Letter\n")
+    write(root / "content" / "accounts" / "northwind.md", FULL_ACCOUNT)
+    report = build(open_project(root), BuildOptions(today=TODAY, jobs=1))
+    assert report.ok, report.problems
+    with pikepdf.open(root / "output" / "accounts" / "northwind.pdf") as pdf:
+        assert all(size(page) == LETTER for page in pdf.pages)
+
+
+def test_pdf_a_variant_from_config(tmp_path):
+    root = tmp_path / "p"
+    write(root / "winback.yaml", "pdf_variant: pdf/a-3b\n")
+    write(root / "content" / "accounts" / "northwind.md", FULL_ACCOUNT)
+    assert build(open_project(root), BuildOptions(today=TODAY, jobs=1)).ok
+    with pikepdf.open(root / "output" / "accounts" / "northwind.pdf") as pdf:
+        with pdf.open_metadata() as xmp:
+            assert xmp.get("pdfaid:part") == "3" and xmp.get("pdfaid:conformance") == "B"
+
+
+def test_rebuild_is_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795651200")
+    root = sample_copy(tmp_path)
+    outputs = []
+    for run in ("one", "two"):
+        out = tmp_path / run
+        report = build(open_project(root, out), BuildOptions(jobs=2))
+        assert report.ok
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*"))
+                        if p.is_file()})
+    assert outputs[0].keys() == outputs[1].keys()
+    assert len([p for p in outputs[0] if p.suffix == ".pdf"]) == len(SAMPLES)
+    assert outputs[0] == outputs[1]
+
+
+def test_without_a_pinned_date_the_brief_is_dated_by_its_newest_record(tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    write(tmp_path / "content" / "accounts" / "northwind.md", FULL_ACCOUNT)
+    assert build(open_project(tmp_path), BuildOptions(jobs=1)).ok
+    pdf_path = tmp_path / "output" / "accounts" / "northwind.pdf"
+    # the newest past record is the essential change done on 2026-10-15
+    assert "Prepared 15 Oct 2026 for Dana Reyes" in text_of(pdf_path, 1)
+    with pikepdf.open(pdf_path) as pdf:
+        assert str(pdf.docinfo.CreationDate).startswith("D:20261015")
+
+
+# --- safety --------------------------------------------------------------------
+
+
+@pytest.fixture
+def roots(tmp_path) -> tuple[Path, ...]:
+    project = tmp_path / "project"
+    (project / "assets").mkdir(parents=True)
+    (project / "assets" / "logo.png").write_bytes(b"png")
+    (tmp_path / "secret.txt").write_text("secret")
+    (project / "assets" / "link.png").symlink_to(tmp_path / "secret.txt")
+    return (project.resolve(),)
+
+
+def test_fetcher_allows_files_inside_the_project(roots):
+    logo = roots[0] / "assets" / "logo.png"
+    assert check_url(logo.as_uri(), roots) == logo
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("http://example.com/pixel.png", "'http:' URLs are not fetched"),
+    ("https://example.com/font.woff2", "'https:' URLs are not fetched"),
+    ("ftp://example.com/x", "'ftp:' URLs are not fetched"),
+    ("file:///etc/passwd", "outside the project"),
+    ("file://server/share/x.png", "remote file hosts"),
+    ("file:///PROJECT/assets/../../secret.txt", "'..' in a path is refused"),
+    ("file:///PROJECT/assets/link.png", "outside the project"),
+    ("file:///PROJECT/assets/missing.png", "no such file"),
+])
+def test_fetcher_refuses(roots, url, reason):
+    with pytest.raises(RefusedURL, match=reason):
+        check_url(url.replace("/PROJECT", str(roots[0])), roots)
+
+
+def test_refused_urls_are_reported_with_the_account(tmp_path):
+    root = tmp_path / "p"
+    (tmp_path / "outside.png").write_bytes(b"x")
+    write(root / "content" / "accounts" / "sneaky.md", front("""
+        name: Sneaky
+        status: active
+    """, """
+        ## Why they signed
+        ![a](../../../outside.png) ![b](../../../../../../../etc/hostname)
+    """))
+    write(root / "templates" / "print.css", '@import url("https://fonts.example.com/x.css");\n')
+    report = build(open_project(root), BuildOptions(today=TODAY, jobs=1))
+    assert report.pdfs == ["sneaky"]
+    refused = sorted(p.message for p in report.problems if p.message.startswith("refused"))
+    assert refused == [
+        "refused to fetch 'file:///etc/hostname': the file is outside the project",
+        f"refused to fetch '{(tmp_path / 'outside.png').as_uri()}': the file is outside the project",
+        "refused to fetch 'https://fonts.example.com/x.css': 'https:' URLs are not fetched; "
+        "only files inside the project are",
+    ]
+    assert all(p.path.name == "sneaky.md" and not p.is_error for p in report.problems)
+
+
+def test_time_limit_fails_one_brief_alone(tmp_path):
+    root = tmp_path / "p"
+    write(root / "winback.yaml", "pdf_time_limit: 1.5\n")
+    write(root / "content" / "accounts" / "small.md", front("""
+        name: Small
+        status: active
+    """))
+    history = "\n".join(f"- 2020-01-01: Event number {i} with some words to lay out." for i in range(6000))
+    write(root / "content" / "accounts" / "huge.md", front("""
+        name: Huge
+        status: active
+    """) + "\n## History\n" + history + "\n")
+    report = build(open_project(root), BuildOptions(today=TODAY, jobs=2))
+    assert report.pdfs == ["small"], [p.headline() for p in report.problems]
+    (problem,) = [p for p in report.problems if p.is_error]
+    assert problem.path.name == "huge.md"
+    assert problem.message == "rendering took longer than 1.5 s and was stopped"
+    assert not (root / "output" / "accounts" / "huge.pdf").exists()
+    assert (root / "output" / "accounts" / "huge.html").exists()
+
+
+def test_pool_reports_every_result(tmp_path):
+    jobs = [PdfJob(f"doc{i}", f"<html lang=en><title>{i}</title><p>Brief {i}</p></html>",
+                   tmp_path.as_uri() + "/") for i in range(4)]
+    results = []
+    render_all(jobs, PdfSettings(allowed_roots=(tmp_path,)), 2, results.append)
+    assert sorted(r.slug for r in results) == ["doc0", "doc1", "doc2", "doc3"]
+    assert all(r.data.startswith(b"%PDF-") for r in results)
