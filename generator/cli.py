@@ -20,6 +20,7 @@ from generator.commands.check import check as run_check
 from generator.problems import display_path, render_all
 from generator.pdf import default_jobs
 from generator.project import open_project
+from generator.render import plural
 
 log = logging.getLogger("winback")
 
@@ -125,15 +126,15 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         sys.exit(1)
     elapsed = time.perf_counter() - started
     where = display_path(report.output_dir, Path.cwd().resolve())
-    briefs = f" and {len(report.pdfs)} PDF briefs" if pdf else ""
-    warnings = f"{report.warnings} warning{'s' if report.warnings != 1 else ''}"
+    briefs = f" and {plural(len(report.pdfs), 'PDF brief')}" if pdf else ""
+    warnings = plural(report.warnings, "warning")
     if not report.ok or (strict and report.warnings):
         failed = len(set(report.failed))
-        click.echo(f"Built {len(report.built)} of {report.accounts} dossiers{briefs} into "
+        click.echo(f"Built {len(report.built)} of {plural(report.accounts, 'dossier')}{briefs} into "
                    f"{where}/: {failed} failed, {warnings} ({elapsed:.2f} s).", err=True)
         sys.exit(1)
     opener = "" if only else f" Open {where}/index.html"
-    click.echo(f"Built {len(report.built)} dossiers{briefs} into {where}/, {warnings} "
+    click.echo(f"Built {plural(len(report.built), 'dossier')}{briefs} into {where}/, {warnings} "
                f"({elapsed:.2f} s).{opener}")
 
 
@@ -167,8 +168,8 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
         _print_problems(report.problems, Path.cwd())
     if report.failed(strict):
         errors = sum(1 for p in report.problems if p.is_error or strict)
-        click.echo(f"{errors} problem{'s' if errors != 1 else ''} in "
-                   f"{len({p.path for p in report.problems})} of {report.files} files.", err=True)
+        click.echo(f"{plural(errors, 'problem')} in {len({p.path for p in report.problems})} "
+                   f"of {plural(report.files, 'file')}.", err=True)
         sys.exit(1)
 
 

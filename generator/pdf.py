@@ -94,12 +94,15 @@ class _Worker:
     def render(self, job: PdfJob) -> PdfResult:
         result = PdfResult(job.slug)
         self.log_records.clear()
+        fetcher = self._fetcher(result)
         try:
             with _time_limit(self.settings.time_limit):
                 document = self.weasyprint.HTML(
-                    string=job.html, base_url=job.base_url,
-                    url_fetcher=self._fetcher(result),
+                    string=job.html, base_url=job.base_url, url_fetcher=fetcher,
                 ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
+                # Everything the layout needs is fetched by now; what write_pdf
+                # would still fetch are attachments, which a brief never embeds.
+                fetcher.attachments_phase = True
                 result.data = document.write_pdf(pdf_variant=self.settings.variant)
         except RenderTimeout:
             result.error = (f"rendering took longer than {self.settings.time_limit:g} s and "
@@ -117,10 +120,14 @@ class _Worker:
         from weasyprint.urls import URLFetcher, URLFetcherResponse
 
         class ProjectFilesOnly(URLFetcher):
+            attachments_phase = False
+
             def fetch(self, url, headers=None):
-                if url.startswith("data:"):
+                if url.startswith("data:") and not self.attachments_phase:
                     return super().fetch(url, headers)
                 try:
+                    if self.attachments_phase:
+                        raise RefusedURL("attachments are not embedded in briefs")
                     path = check_url(url, roots)
                 except RefusedURL as refusal:
                     result.refused.append((url, str(refusal)))

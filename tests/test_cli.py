@@ -137,3 +137,21 @@ def test_real_process_builds_the_sample_accounts(tmp_path):
     check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=REPO,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and check.stdout == ""
+
+
+def test_pdf_command_renders_only_the_named_accounts(runner, project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("harlow", MINIMAL_ACCOUNT)
+    result = invoke(runner, project_dir, "pdf", "northwind", "-j", "1", "--today", "2026-11-26")
+    assert result.exit_code == 0, result.output
+    accounts = project_dir / "output" / "accounts"
+    assert sorted(p.name for p in accounts.iterdir()) == ["northwind.html", "northwind.pdf"]
+    assert not (project_dir / "output" / "index.html").exists()
+    assert result.stdout.startswith("Built 1 dossier and 1 PDF brief into ")
+
+
+def test_pdf_command_unknown_slug(runner, project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    result = invoke(runner, project_dir, "pdf", "nortwind")
+    assert result.exit_code == 1
+    assert "no account 'nortwind' (did you mean 'northwind'?)" in result.stderr

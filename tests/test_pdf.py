@@ -246,3 +246,17 @@ def test_pool_reports_every_result(tmp_path):
     render_all(jobs, PdfSettings(allowed_roots=(tmp_path,)), 2, results.append)
     assert sorted(r.slug for r in results) == ["doc0", "doc1", "doc2", "doc3"]
     assert all(r.data.startswith(b"%PDF-") for r in results)
+
+
+def test_attachments_are_refused_even_from_inside_the_project(tmp_path):
+    (tmp_path / "notes.txt").write_text("internal notes")
+    html = ('<html lang=en><head><title>x</title><link rel="attachment" href="notes.txt"></head>'
+            '<body><a rel="attachment" href="notes.txt">notes</a></body></html>')
+    results = []
+    render_all([PdfJob("x", html, tmp_path.as_uri() + "/")],
+               PdfSettings(allowed_roots=(tmp_path,)), 1, results.append)
+    (result,) = results
+    assert result.data.startswith(b"%PDF-")
+    notes = (tmp_path / "notes.txt").as_uri()
+    assert result.refused == [(notes, "attachments are not embedded in briefs")] * 2
+    assert b"internal notes" not in result.data and b"/EmbeddedFile" not in result.data

@@ -138,14 +138,18 @@ def _write_pdfs(project: Project, pages: dict[str, tuple[Path, str]], out: Outpu
     jobs = [PdfJob(slug, html, out.target(f"accounts/{slug}.html").as_uri())
             for slug, (_path, html) in sorted(pages.items())]
 
+    seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
+
     def finished(result: PdfResult) -> None:
         source = pages[result.slug][0]
         for url, why in result.refused:
             report.problems.append(Problem(source, 0, 0, "pdf", f"refused to fetch '{url}': {why}",
                                            "reference only files inside the project",
                                            Severity.WARNING))
-        for message in result.warnings:
-            report.problems.append(Problem(source, 0, 0, "pdf", message, "", Severity.WARNING))
+        for message in sorted(set(result.warnings) - seen_warnings):
+            seen_warnings.add(message)
+            report.problems.append(Problem(source, 0, 0, "pdf", f"WeasyPrint: {message}", "",
+                                           Severity.WARNING))
         if result.data is None:
             report.problems.append(Problem(source, 0, 0, "pdf", result.error))
             report.failed.append(result.slug)
