@@ -145,10 +145,18 @@ def _progress_bar(enabled: bool):
         yield None
         return
     with click.progressbar(length=0, label="PDF briefs", file=sys.stderr) as bar:
-        def advance(done: int) -> None:
-            bar.length = max(bar.length or 0, bar.pos + done)
-            bar.update(done)
-        yield advance
+        yield _BarProgress(bar)
+
+
+class _BarProgress:
+    def __init__(self, bar) -> None:
+        self.bar = bar
+
+    def start(self, total: int) -> None:
+        self.bar.length = total
+
+    def advance(self) -> None:
+        self.bar.update(1)
 
 
 @main.command(epilog=EPILOG_CHECK)

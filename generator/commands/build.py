@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from generator.derive import BuildDate, Dossier, FailedAccount, build_date, derive, portfolio
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
@@ -25,6 +25,14 @@ from generator.write import OutputDir
 log = logging.getLogger("winback")
 
 
+class Progress(Protocol):
+    """Told how many briefs there are, then once per brief done (a terminal bar, say)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+
 @dataclass
 class BuildOptions:
     strict: bool = False
@@ -32,7 +40,7 @@ class BuildOptions:
     pdf: bool = True
     jobs: int = 1
     only: tuple[str, ...] = ()  # slugs; empty means every account, plus the portfolio
-    progress: Callable[[int], None] | None = None  # called with the number of briefs done
+    progress: Progress | None = None
 
 
 @dataclass
@@ -138,6 +146,8 @@ def _write_pdfs(project: Project, pages: dict[str, tuple[Path, str]], out: Outpu
     jobs = [PdfJob(slug, html, out.target(f"accounts/{slug}.html").as_uri())
             for slug, (_path, html) in sorted(pages.items())]
 
+    if options.progress:
+        options.progress.start(len(jobs))
     seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
 
     def finished(result: PdfResult) -> None:
@@ -158,7 +168,7 @@ def _write_pdfs(project: Project, pages: dict[str, tuple[Path, str]], out: Outpu
             report.pdfs.append(result.slug)
             log.debug("wrote accounts/%s.pdf", result.slug)
         if options.progress:
-            options.progress(1)
+            options.progress.advance()
 
     render_all(jobs, settings, options.jobs, finished)
     report.pdfs.sort()
