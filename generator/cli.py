@@ -175,8 +175,8 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
     else:
         _print_problems(report.problems, Path.cwd())
     if report.failed(strict):
-        errors = sum(1 for p in report.problems if p.is_error or strict)
-        click.echo(f"{plural(errors, 'problem')} in {len({p.path for p in report.problems})} "
+        counted = [p for p in report.problems if p.is_error or strict]
+        click.echo(f"{plural(len(counted), 'problem')} in {len({p.path for p in counted})} "
                    f"of {plural(report.files, 'file')}.", err=True)
         sys.exit(1)
 

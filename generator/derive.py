@@ -11,7 +11,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from generator.schema import Account, Config, Entry, FollowUp, Person, QuestionBank
+from generator.questions import MeetingScript, tailor
+from generator.schema import Account, Config, Entry, Facts, FollowUp, Person, QuestionBank
 
 STATUS_ORDER = {"lost": 0, "at-risk": 1, "won-back": 2, "active": 3}
 STATUS_LABELS = {"lost": "Lost", "at-risk": "At risk", "won-back": "Won back", "active": "Active"}
@@ -94,13 +95,21 @@ class People:
 @dataclass(frozen=True)
 class FollowUpItem:
     item: FollowUp
-    overdue: bool
+    owner: str  # the follow-up's own owner, else the account owner, else ""
+    state: str  # done | overdue | due-today | due
+
+    @property
+    def overdue(self) -> bool:
+        return self.state == "overdue"
 
 
 @dataclass(frozen=True)
-class ScriptPart:
-    title: str
-    items: tuple[str, ...]
+class CheckIns:
+    """For a won-back account: check-ins every `every_days` from the day it came back."""
+
+    every_days: int
+    past: tuple[dt.date, ...]  # the most recent scheduled dates, oldest first
+    next_due: dt.date
 
 
 @dataclass(frozen=True)
@@ -116,8 +125,10 @@ class Dossier:
     readiness: Readiness
     follow_ups: tuple[FollowUpItem, ...]
     meeting_upcoming: bool
-    script: tuple[ScriptPart, ...]
+    script: MeetingScript
     prepared: dt.date | None
+    addressee: Person | None  # the most senior person still there, for the letters
+    check_ins: CheckIns | None
 
     @property
     def slug(self) -> str:
@@ -156,20 +167,24 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
     facts = account.facts
     labels = config.reason_labels()
     complaints = account.entries("complaints")
+    open_complaints = _newest_first(e for e in complaints if not e.checked)
+    people = _people(facts.people)
     return Dossier(
         account=account,
         as_of=as_of,
         reasons=tuple(labels[r] for r in facts.loss_reasons if r in labels),
         tenure=_tenure(account, as_of),
         days_since_loss=(as_of - facts.lost).days if facts.lost else None,
-        open_complaints=_newest_first(e for e in complaints if not e.checked),
+        open_complaints=open_complaints,
         resolved_complaints=_newest_first(e for e in complaints if e.checked),
-        people=_people(facts.people),
+        people=people,
         readiness=_readiness(account),
         follow_ups=_follow_ups(account, as_of),
         meeting_upcoming=bool(facts.meeting and facts.meeting.when.date() >= as_of),
-        script=_script(bank),
+        script=tailor(account, bank, labels, open_complaints, people.departed),
         prepared=as_of if when.pinned else _newest_record(account, as_of),
+        addressee=next(iter(people.decision_makers + people.champions + people.others), None),
+        check_ins=_check_ins(facts, config.check_in_every_days, as_of),
     )
 
 
@@ -227,15 +242,24 @@ def _readiness(account: Account) -> Readiness:
 
 def _follow_ups(account: Account, as_of: dt.date) -> tuple[FollowUpItem, ...]:
     items = sorted(account.facts.follow_ups, key=lambda f: (f.done, f.due, f.what))
-    return tuple(FollowUpItem(f, not f.done and f.due.date() < as_of) for f in items)
+    return tuple(FollowUpItem(f, f.owner or account.facts.owner, _state(f, as_of))
+                 for f in items)
 
 
-def _script(bank: QuestionBank) -> tuple[ScriptPart, ...]:
-    return (
-        ScriptPart("Opening", tuple(bank.opening)),
-        ScriptPart("The hard questions", tuple(bank.hard_questions)),
-        ScriptPart("While they talk", tuple(bank.listening_rules)),
-        ScriptPart("Never", tuple(bank.never)),
-        ScriptPart("Summarise back", tuple(bank.closing)),
-        ScriptPart("The ask", tuple(bank.the_ask)),
-    )
+def _state(follow_up: FollowUp, as_of: dt.date) -> str:
+    if follow_up.done:
+        return "done"
+    due = follow_up.due.date()
+    return "overdue" if due < as_of else "due-today" if due == as_of else "due"
+
+
+def _check_ins(facts: Facts, every_days: int, as_of: dt.date) -> CheckIns | None:
+    if facts.status != "won-back" or facts.won_back is None:
+        return None
+    step = dt.timedelta(days=every_days)
+    elapsed = max((as_of - facts.won_back).days, 0)
+    next_due = facts.won_back + step * (elapsed // every_days + 1)
+    if elapsed % every_days == 0 and as_of > facts.won_back:
+        next_due = as_of  # a check-in falls due today
+    past = [d for d in (next_due - step * k for k in range(3, 0, -1)) if d > facts.won_back]
+    return CheckIns(every_days, tuple(past), next_due)

@@ -8,6 +8,7 @@ from pathlib import Path
 import generator
 from generator.load import load_yaml_file
 from generator.problems import Problem
+from generator.questions import load_bank
 from generator.schema import Config, QuestionBank
 from generator.validate import validate_model
 
@@ -29,7 +30,7 @@ def builtin_theme() -> Path:
 class Project:
     root: Path
     config: Config
-    bank: QuestionBank
+    bank: QuestionBank | None  # None when the question bank has errors (the build stops)
     output_dir: Path
     problems: list[Problem] = field(default_factory=list)
 
@@ -52,24 +53,22 @@ class Project:
 
 
 def open_project(root: Path, output: Path | None = None) -> Project:
-    """Read winback.yaml (optional) and the question bank; collect their problems."""
+    """Read winback.yaml (optional) and the question bank with the project's changes
+    (content/questions.yaml, optional); collect their problems."""
     root = root.resolve()
     problems: list[Problem] = []
-    config = _load(root / CONFIG_NAME, Config, problems, optional=True) or Config()
-    bank = _load(PACKAGE_DIR / "questions.yaml", QuestionBank, problems, optional=False)
+    config = _load_config(root / CONFIG_NAME, problems)
+    bank, bank_problems = load_bank(root, config)
+    problems.extend(bank_problems)
     out = output if output is not None else root / config.output_dir
-    return Project(root, config, bank or _EMPTY_BANK, out.resolve(), problems)
+    return Project(root, config, bank, out.resolve(), problems)
 
 
-def _load(path: Path, model, problems: list[Problem], *, optional: bool):
-    if optional and not path.exists():
-        return None
+def _load_config(path: Path, problems: list[Problem]) -> Config:
+    if not path.exists():
+        return Config()
     doc, _text, log = load_yaml_file(path)
-    result = validate_model(model, doc, log) if doc is not None else None
+    config = validate_model(Config, doc, log) if doc is not None else None
     problems.extend(log.problems)
-    return result if not log.has_errors else None
-
-
-_EMPTY_BANK = QuestionBank(opening=[], hard_questions=[], listening_rules=[], never=[],
-                           closing=[], the_ask=[])
+    return config if config is not None and not log.has_errors else Config()
 

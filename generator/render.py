@@ -78,10 +78,10 @@ class Renderer:
     def _render(self, name: str, **context: object) -> str:
         try:
             return self.env.get_template(name).render(**context)
-        except jinja2.TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - a project template can fail in any way
             raise RenderError(self._template_problem(name, exc)) from None
 
-    def _template_problem(self, name: str, exc: jinja2.TemplateError) -> Problem:
+    def _template_problem(self, name: str, exc: Exception) -> Problem:
         """Point at the template line that failed, as Jinja reports it."""
         path, line = Path(name), getattr(exc, "lineno", None) or 0
         if getattr(exc, "filename", None):
@@ -92,7 +92,9 @@ class Renderer:
             if code.co_filename.endswith(".html"):
                 path, line = Path(code.co_filename), frame.tb_lineno
             frame = frame.tb_next
-        return Problem(path, line, 1 if line else 0, "template", str(exc),
+        message = str(exc) if isinstance(exc, jinja2.TemplateError) else (
+            f"{type(exc).__name__}: {exc}")
+        return Problem(path, line, 1 if line else 0, "template", message,
                        "fix the template, or delete the project's copy to use the built-in one")
 
     def assets(self) -> dict[str, Path]:

@@ -103,6 +103,7 @@ class Config(Schema):
     paper: Literal["A4", "Letter"] = "A4"
     pdf_variant: PdfVariant = "pdf/ua-1"
     pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
+    check_in_every_days: Annotated[int, Field(gt=0, le=366)] = 30
 
     def reason_labels(self) -> dict[str, str]:
         return {**LOSS_REASONS, **self.loss_reasons}
@@ -133,6 +134,8 @@ SECTIONS: tuple[SectionKind, ...] = (
                 "What have we changed since, and which fixes must be done before we approach?"),
     SectionKind("new_needs", "New needs", ("their new needs",), False,
                 "What do they need now that they did not when they signed?"),
+    SectionKind("commitment", "Our commitment", ("commitment", "what we commit to"), False,
+                "What do we commit to, so that it does not happen again? With dates."),
     SectionKind("history", "History", ("timeline",), True,
                 "What happened on the account, and when?"),
 )
@@ -182,13 +185,84 @@ class Account:
 
 # --- the question bank --------------------------------------------------------
 
+Minutes = Annotated[int, Field(ge=0, le=600)]
+
+
+class Tailored(Schema):
+    """Wordings for questions and prompts made from the account; `{name}` placeholders."""
+
+    open_complaint: Text
+    cares_about: Text
+    person_left: Text
+    win: Text
+
+
+class Agenda(Schema):
+    meeting_minutes: Annotated[int, Field(gt=0, le=600)]
+    opening: Minutes
+    summary: Minutes
+    ask: Minutes
+
 
 class QuestionBank(Schema):
     """Meeting questions and rules, shipped with the package as YAML."""
 
     opening: list[Text]
     hard_questions: list[Text]
+    by_reason: dict[ReasonId, list[Text]]
+    competitor: list[Text]
+    tailored: Tailored
     listening_rules: list[Text]
     never: list[Text]
     closing: list[Text]
     the_ask: list[Text]
+    agenda: Agenda
+
+
+class BankAdditions(Schema):
+    """Questions a project adds after the built-in ones (content/questions.yaml: add)."""
+
+    opening: list[Text] = []
+    hard_questions: list[Text] = []
+    by_reason: dict[ReasonId, list[Text]] = {}
+    competitor: list[Text] = []
+    listening_rules: list[Text] = []
+    never: list[Text] = []
+    closing: list[Text] = []
+    the_ask: list[Text] = []
+
+
+class TailoredReplacements(Schema):
+    open_complaint: Text | None = None
+    cares_about: Text | None = None
+    person_left: Text | None = None
+    win: Text | None = None
+
+
+class AgendaReplacements(Schema):
+    meeting_minutes: Annotated[int, Field(gt=0, le=600)] | None = None
+    opening: Minutes | None = None
+    summary: Minutes | None = None
+    ask: Minutes | None = None
+
+
+class BankReplacements(Schema):
+    """Sections a project replaces whole (content/questions.yaml: replace)."""
+
+    opening: list[Text] | None = None
+    hard_questions: list[Text] | None = None
+    by_reason: dict[ReasonId, list[Text]] | None = None
+    competitor: list[Text] | None = None
+    tailored: TailoredReplacements = TailoredReplacements()
+    listening_rules: list[Text] | None = None
+    never: list[Text] | None = None
+    closing: list[Text] | None = None
+    the_ask: list[Text] | None = None
+    agenda: AgendaReplacements = AgendaReplacements()
+
+
+class BankChanges(Schema):
+    """A project's content/questions.yaml."""
+
+    add: BankAdditions = BankAdditions()
+    replace: BankReplacements = BankReplacements()

@@ -190,6 +190,13 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
     _check_order(facts.signed, facts.lost, "lost", "signed", at, log)
     _check_order(facts.lost, facts.won_back, "won_back", "lost", at, log)
     _check_reasons(facts, at, log, reasons)
+    if facts.interviewer and facts.interviewer == facts.owner:
+        log.warn(*at("interviewer"), "interviewer", "the interviewer is the account owner",
+                 "name a colleague with no direct role in the account: answers are franker")
+    for index, follow_up in enumerate(facts.follow_ups):
+        if not follow_up.owner and not facts.owner:
+            log.warn(*at("follow_ups", index), f"follow_ups[{index}]", "follow-up has no owner",
+                     "add 'owner:' to it, or an owner for the account")
     if facts.meeting is not None:
         known = {person.name for person in facts.people}
         for index, name in enumerate(facts.meeting.with_):

@@ -85,20 +85,25 @@ def test_changes_and_readiness(full_page):
 def test_meeting_follow_ups_history_notes(full_page):
     meeting = section(full_page, "meeting")
     assert "Their Denver office" in meeting and "Sam Okafor" in meeting
-    assert "Suggested interviewer: Lee Park" in meeting
+    assert "Suggested interviewer: <strong>Lee Park</strong>" in meeting
     follow_ups = section(full_page, "follow-ups")
     assert '<tr class="overdue"><td>Fri 20 Nov 2026, 16:00</td><td>email</td><td>Dana Reyes</td>' in follow_ups
+    assert '<tr class="due"><td>Sat 5 Dec 2026, 16:00</td><td>phone</td><td>Sam Okafor</td>' in follow_ups
     assert "Call to confirm the agenda" in follow_ups
     assert "Tom Ellis left; Priya took over" in section(full_page, "history")
     assert "<h2>Gossip</h2>" in full_page and "Free notes under a heading" in full_page
 
 
-def test_generic_question_script(full_page):
+def test_question_script_numbers_questions_across_parts(full_page):
     script = section(full_page, "script")
-    for heading in ("Opening", "The hard questions", "While they talk", "Never",
-                    "Summarise back", "The ask"):
-        assert f"<h3>{heading}</h3>" in script
-    assert "Which of our behaviours, specifically, caused the problem?" in script
+    headings = re.findall(r"<h3>(.*?)</h3>", script)
+    assert headings == [
+        "Opening", "Their open complaints, first", "The hard questions", "On service failure",
+        "On new decision maker", "About Harbor Logistics", "What the decision maker cares about",
+        "People who have left", "Wins worth recalling (if it helps, not as a boast)",
+        "While they talk", "Never", "Summarise back", "The ask"]
+    assert re.findall(r'<ol start="(\d+)">', script) == ["1", "2", "9", "11", "13", "16", "18"]
+    assert "<td>10:00</td><td class=\"num\">5</td><td>Opening</td>" in script
 
 
 def test_missing_sections_show_prompts(empty_page):
@@ -169,3 +174,89 @@ def test_same_input_gives_identical_output(project_dir):
     first = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
     build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     assert first == {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_win_back_plan_shows_each_part_or_a_prompt(full_page, empty_page):
+    plan = section(full_page, "plan")
+    assert "Client since 11 Apr 2016 (10 years 5 months until the loss), worth $5,200,000 a year." in plan
+    assert "after the champion left" in plan and "One dashboard for all carriers." in plan
+    assert plan.count('class="prompt"') == 1 and "What do we commit to" in plan
+    empty = section(empty_page, "plan")
+    assert empty.count('class="prompt"') == 4
+    for question in ("When did they sign, and why?", "Why did we lose them?",
+                     "What do they need now", "What do we commit to"):
+        assert question in empty
+
+
+def test_letters_are_addressed_and_signed(full_page):
+    request = re.sub(r"\s+", " ", re.search(r'id="letter-request".*?</section>', full_page, re.S).group(0))
+    assert "Dear Priya Natarajan," in request
+    assert ("Thank you for the 10 years 5 months that Northwind Freight worked with us. We understand "
+            "your decision to move to Harbor Logistics and we accept it") in request
+    assert "<p>Dana Reyes</p>" in request and "26 Nov 2026" in request
+    thanks = re.search(r'id="letter-thanks".*?</section>', full_page, re.S).group(0)
+    assert "Thank you for meeting with us on Thu 3 Dec 2026, 10:00" in re.sub(r"\s+", " ", thanks)
+    summary = re.search(r'id="letter-summary".*?</section>', full_page, re.S).group(0)
+    assert "meeting of Thu 3 Dec 2026, 10:00 with Priya Natarajan." in re.sub(r"\s+", " ", summary)
+    assert summary.count("<tr><td>&nbsp;</td>") == 3
+
+
+def test_letters_without_people_or_for_an_at_risk_account(project_dir, empty_page):
+    request = re.sub(r"\s+", " ", re.search(r'id="letter-request".*?</section>', empty_page, re.S).group(0))
+    assert "Dear [name of the most senior person involved]," in request
+    assert "No one is recorded under people" in request and "[account owner]" in request
+    _, out = build_site(project_dir, risk=front("""
+        name: Risky
+        status: at-risk
+        owner: Sam
+        signed: 2020-01-01
+        people:
+          - name: Ann Lee
+            role: champion
+    """))
+    page = re.sub(r"\s+", " ", (out / "accounts" / "risk.html").read_text())
+    assert "Dear Ann Lee," in page
+    assert "We know that recent months have not met the standard you expect of us." in page
+    assert "accept it" not in page
+
+
+def test_won_back_check_ins(project_dir):
+    write(project_dir / "winback.yaml", "check_in_every_days: 45\n")
+    _, out = build_site(project_dir, back=front("""
+        name: Back Again
+        status: won-back
+        lost: 2025-03-31
+        won_back: 2026-02-01
+        loss_reasons: [delivery]
+    """))
+    text = section((out / "accounts" / "back.html").read_text(), "check-ins")
+    assert "check in every 45 days" in text
+    # 2026-02-01 + 45 * 7 = 2026-12-13 is the first on or after 26 Nov 2026
+    assert "Next check-in due 13 Dec 2026." in text
+    assert "Earlier check-ins were due 31 Jul 2026, 14 Sep 2026, 29 Oct 2026." in text
+
+
+def test_index_shows_what_stands_between_us_and_approaching(project_dir):
+    _, out = build_site(project_dir, northwind=FULL_ACCOUNT)
+    index = re.sub(r"\s+", " ", (out / "index.html").read_text())
+    assert "Not ready to approach" in index
+    assert "Automatic SLA credits on late deliveries." in index
+
+
+def test_due_today_and_owner_fallback(project_dir):
+    _, out = build_site(project_dir, acme=front("""
+        name: Acme
+        status: active
+        owner: Kim
+        follow_ups:
+          - due: 2026-11-26 09:00
+            channel: phone
+            what: Call back
+          - due: 2026-11-20 09:00
+            channel: email
+            what: Send the deck
+            done: true
+    """))
+    rows = re.findall(r'<tr class="([a-z-]+)"><td>[^<]*</td><td>[a-z]+</td><td>([^<]*)</td>',
+                      section((out / "accounts" / "acme.html").read_text(), "follow-ups"))
+    assert rows == [("due-today", "Kim"), ("done", "Kim")]

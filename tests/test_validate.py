@@ -278,3 +278,26 @@ def test_headline_format(problems_of):
         "(did you mean 'lost'?)")
     rendered = problems[0].render("---\nname: Acme\nstatus: lsot\n---\n")
     assert rendered.splitlines()[1:] == ["   3 | status: lsot", "     |         ^"]
+
+
+def test_interviewer_should_not_be_the_owner(problems_of):
+    _, problems = problems_of(front("""
+        name: Acme
+        status: active
+        owner: Dana
+        interviewer: Dana
+    """))
+    assert [(p.line, p.field, p.is_error) for p in problems] == [(5, "interviewer", False)]
+
+
+def test_follow_up_needs_an_owner_somewhere(problems_of):
+    _, problems = problems_of(front("""
+        name: Acme
+        status: active
+        follow_ups:
+          - due: 2026-12-01 10:00
+            channel: email
+            what: Send it
+    """))
+    assert [(p.line, p.field, p.message) for p in problems] == [
+        (5, "follow_ups[0]", "follow-up has no owner")]
