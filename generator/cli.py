@@ -17,10 +17,12 @@ from generator import __version__
 from generator.commands.build import BuildOptions
 from generator.commands.build import build as run_build
 from generator.commands.check import check as run_check
-from generator.problems import display_path, render_all
+from generator.commands.list import Filters, as_csv, as_json, as_table, list_accounts
+from generator.problems import did_you_mean, display_path, render_all
 from generator.pdf import default_jobs
 from generator.project import open_project
 from generator.render import plural
+from generator.schema import STATUSES
 
 log = logging.getLogger("winback")
 
@@ -37,6 +39,14 @@ EPILOG_PDF = """\b
 Examples:
   winback pdf northwind-freight               one brief, e.g. before a meeting
   winback pdf acme globex --out /tmp/briefs
+"""
+
+EPILOG_LIST = """\b
+Examples:
+  winback list                                 every account
+  winback list --status lost --not-ready       lost and not ready to approach
+  winback list --owner "Dana Whitfield" --format csv > dana.csv
+  winback list --reason price --format json
 """
 
 EPILOG_CHECK = """\b
@@ -126,16 +136,24 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         sys.exit(1)
     elapsed = time.perf_counter() - started
     where = display_path(report.output_dir, Path.cwd().resolve())
-    briefs = f" and {plural(len(report.pdfs), 'PDF brief')}" if pdf else ""
+    made = [plural(len(report.built), "dossier")]
+    if pdf:
+        made.append(plural(len(report.pdfs), "PDF brief"))
+    if report.portfolio_pdf:
+        made.append("the portfolio PDF")
     warnings = plural(report.warnings, "warning")
     if not report.ok or (strict and report.warnings):
         failed = len(set(report.failed))
-        click.echo(f"Built {len(report.built)} of {plural(report.accounts, 'dossier')}{briefs} into "
-                   f"{where}/: {failed} failed, {warnings} ({elapsed:.2f} s).", err=True)
+        made[0] = f"{len(report.built)} of {plural(report.accounts, 'dossier')}"
+        click.echo(f"Built {_and(made)} into {where}/: {failed} failed, {warnings} "
+                   f"({elapsed:.2f} s).", err=True)
         sys.exit(1)
     opener = "" if only else f" Open {where}/index.html"
-    click.echo(f"Built {plural(len(report.built), 'dossier')}{briefs} into {where}/, {warnings} "
-               f"({elapsed:.2f} s).{opener}")
+    click.echo(f"Built {_and(made)} into {where}/, {warnings} ({elapsed:.2f} s).{opener}")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 @contextmanager
@@ -178,6 +196,40 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
         counted = [p for p in report.problems if p.is_error or strict]
         click.echo(f"{plural(len(counted), 'problem')} in {len({p.path for p in counted})} "
                    f"of {plural(report.files, 'file')}.", err=True)
+        sys.exit(1)
+
+
+@main.command("list", epilog=EPILOG_LIST)
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only accounts with this status (repeat for several).")
+@click.option("--owner", default="", help="Only this owner's accounts.")
+@click.option("--reason", default="", help="Only accounts lost for this reason id.")
+@click.option("--not-ready", is_flag=True, help="Only accounts not ready to approach.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
+              default="table", show_default=True, help="Output format.")
+@click.option("--today", type=DateType(), help="Date to count from (as for build).")
+@click.pass_obj
+def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_format,
+                 today) -> None:
+    """List accounts in the terminal: lost first, most valuable first."""
+    project = open_project(project_dir)
+    filters = Filters(tuple(statuses), owner, reason, not_ready)
+    if reason and reason not in project.config.reason_labels():
+        raise click.BadParameter(
+            f"'{reason}' is not a loss reason. "
+            f"{did_you_mean(reason, sorted(project.config.reason_labels())) or ''}".strip(),
+            param_hint="--reason")
+    rows, report = list_accounts(project, filters, today)
+    _print_problems([p for p in report.problems if p.is_error], Path.cwd())
+    if output_format == "json":
+        click.echo(as_json(rows))
+    elif output_format == "csv":
+        click.echo(as_csv(rows), nl=False)
+    elif rows:
+        click.echo(as_table(rows, project.config.currency))
+    else:
+        click.echo("No accounts match.", err=True)
+    if not report.ok:
         sys.exit(1)
 
 

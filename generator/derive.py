@@ -147,21 +147,6 @@ class Dossier:
         return sum(1 for f in self.follow_ups if f.overdue)
 
 
-@dataclass(frozen=True)
-class FailedAccount:
-    slug: str
-    path: str
-    first_problem: str
-
-
-@dataclass(frozen=True)
-class Portfolio:
-    title: str
-    as_of: dt.date
-    dossiers: tuple[Dossier, ...]
-    failed: tuple[FailedAccount, ...]
-
-
 def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate) -> Dossier:
     as_of = when.day
     facts = account.facts
@@ -186,14 +171,6 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
         addressee=next(iter(people.decision_makers + people.champions + people.others), None),
         check_ins=_check_ins(facts, config.check_in_every_days, as_of),
     )
-
-
-def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
-              as_of: dt.date) -> Portfolio:
-    """Lost accounts first, most valuable first within each status."""
-    ordered = sorted(dossiers, key=lambda d: (STATUS_ORDER[d.facts.status],
-                                              -(d.facts.value or 0), d.facts.name.lower(), d.slug))
-    return Portfolio(config.title, as_of, tuple(ordered), tuple(sorted(failed, key=lambda f: f.slug)))
 
 
 def _newest_record(account: Account, as_of: dt.date) -> dt.date | None:

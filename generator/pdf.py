@@ -17,6 +17,7 @@ import concurrent.futures as futures
 import logging
 import mimetypes
 import os
+import re
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,6 +46,15 @@ class PdfResult:
     error: str = ""
     refused: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
     warnings: list[str] = field(default_factory=list)
+
+
+# Links between the site's pages would become file:// paths of the machine that built
+# the PDF, useless to a reader and different in every output folder: print drops them.
+LOCAL_LINK = re.compile(r'(<a\b[^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"]*"', re.IGNORECASE)
+
+
+def printable(html: str) -> str:
+    return LOCAL_LINK.sub(r"\1", html)
 
 
 class RenderTimeout(BaseException):
@@ -98,7 +108,7 @@ class _Worker:
         try:
             with _time_limit(self.settings.time_limit):
                 document = self.weasyprint.HTML(
-                    string=job.html, base_url=job.base_url, url_fetcher=fetcher,
+                    string=printable(job.html), base_url=job.base_url, url_fetcher=fetcher,
                 ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
                 # Everything the layout needs is fetched by now; what write_pdf
                 # would still fetch are attachments, which a brief never embeds.

@@ -16,7 +16,9 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-from generator.derive import STATUS_LABELS, Dossier, Portfolio
+from generator.derive import STATUS_LABELS, Dossier
+from generator import charts
+from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
@@ -67,6 +69,7 @@ class Renderer:
             status_labels=STATUS_LABELS,
             reason_labels=project.config.reason_labels(),
             section_kinds=SECTION_BY_KEY,
+            chart=self.chart,
         )
 
     def dossier(self, dossier: Dossier) -> str:
@@ -74,6 +77,13 @@ class Renderer:
 
     def index(self, portfolio: Portfolio) -> str:
         return self._render("index.html", p=portfolio, as_of=portfolio.as_of, root="")
+
+    def owner(self, owner: Owner, portfolio: Portfolio) -> str:
+        return self._render("owner.html", o=owner, p=portfolio, as_of=portfolio.as_of,
+                            root="../")
+
+    def chart(self, chart: Chart) -> Markup:
+        return charts.svg(chart, self.money if chart.money else _count)
 
     def _render(self, name: str, **context: object) -> str:
         try:
@@ -141,6 +151,10 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
         return None
     return value
+
+
+def _count(value: float) -> str:
+    return f"{value:,.0f}"
 
 
 def longdate(value: dt.date | dt.datetime | None) -> str:

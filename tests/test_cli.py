@@ -131,7 +131,8 @@ def test_real_process_builds_the_sample_accounts(tmp_path):
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith(f"Built 9 dossiers and 9 PDF briefs into {out}/, 1 warning")
+    assert done.stdout.startswith(
+        f"Built 9 dossiers, 9 PDF briefs and the portfolio PDF into {out}/, 1 warning")
     assert len(list((out / "accounts").glob("*.html"))) == 9
     assert len(list((out / "accounts").glob("*.pdf"))) == 9
     check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=REPO,

@@ -6,7 +6,8 @@ import datetime as dt
 
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front
 
-from generator.derive import BuildDate, FailedAccount, Span, build_date, derive, portfolio
+from generator.derive import BuildDate, Span, build_date, derive
+from generator.portfolio import FailedAccount, portfolio
 from generator.project import open_project
 
 
@@ -99,6 +100,6 @@ def test_portfolio_lists_lost_accounts_first_by_value(problems_of, project_dir):
     dossiers = [account("small", "lost", 10), account("risk", "at-risk", 999),
                 account("big", "lost", 500), account("back", "active", 1)]
     failed = [FailedAccount("zed", "zed.md", "bad"), FailedAccount("abc", "abc.md", "bad")]
-    result = portfolio(dossiers, failed, open_project(project_dir).config, TODAY)
+    result = portfolio(dossiers, failed, open_project(project_dir).config, BuildDate(TODAY, True))
     assert [d.slug for d in result.dossiers] == ["big", "small", "risk", "back"]
     assert [f.slug for f in result.failed] == ["abc", "zed"]

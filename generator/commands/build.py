@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from generator.derive import BuildDate, Dossier, FailedAccount, build_date, derive, portfolio
+from generator.derive import BuildDate, Dossier, build_date, derive
+from generator.ics import calendar
+from generator.portfolio import FailedAccount, portfolio
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
@@ -43,12 +45,27 @@ class BuildOptions:
     progress: Progress | None = None
 
 
+@dataclass(frozen=True)
+class PrintPage:
+    """A written page to print as PDF, and the file its problems are reported against."""
+
+    key: str
+    source: Path
+    html: str
+    html_path: str
+    pdf_path: str
+
+
+PORTFOLIO = "portfolio"  # the key of the portfolio's page; account slugs are the others
+
+
 @dataclass
 class BuildReport:
     output_dir: Path
     accounts: int = 0
     built: list[str] = field(default_factory=list)
-    pdfs: list[str] = field(default_factory=list)
+    pdfs: list[str] = field(default_factory=list)  # slugs of the account briefs written
+    portfolio_pdf: bool = False
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
@@ -68,15 +85,21 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
         return report  # a broken config would make every page wrong
     paths = _selected_files(project, options.only, report)
     when = build_date(options.today)
-    dossiers, failed = _compile(project, paths, when, options.strict, report)
+    dossiers, failed = compile_accounts(project, paths, when, options.strict, report)
     renderer = Renderer(project)
     out = OutputDir(project.output_dir)
     pages = _write_dossiers(dossiers, renderer, out, failed, report)
     try:
         if not options.only:
             built = [d for d in dossiers if d.slug in report.built]
-            out.write("index.html", renderer.index(portfolio(built, failed, project.config,
-                                                             when.day)))
+            summary = portfolio(built, failed, project.config, when)
+            index = renderer.index(summary)
+            out.write("index.html", index)
+            pages.append(PrintPage(PORTFOLIO, project.accounts_dir, index, "index.html",
+                                   "portfolio.pdf"))
+            for owner in summary.owners:
+                out.write(f"owners/{owner.slug}.html", renderer.owner(owner, summary))
+            out.write("calendar.ics", calendar(summary, project.bank.agenda.meeting_minutes))
         for name, data in theme_files(renderer).items():
             out.write(name, data)
     except RenderError as exc:
@@ -98,8 +121,9 @@ def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport
     return [by_slug[slug] for slug in sorted(set(only)) if slug in by_slug]
 
 
-def _compile(project: Project, paths: list[Path], when: BuildDate, strict: bool,
-             report: BuildReport) -> tuple[list[Dossier], list[FailedAccount]]:
+def compile_accounts(project: Project, paths: list[Path], when: BuildDate, strict: bool,
+                     report: BuildReport) -> tuple[list[Dossier], list[FailedAccount]]:
+    """Load, validate and derive each account; what fails is reported and listed."""
     dossiers: list[Dossier] = []
     failed: list[FailedAccount] = []
     for path in paths:
@@ -117,9 +141,9 @@ def _compile(project: Project, paths: list[Path], when: BuildDate, strict: bool,
 
 
 def _write_dossiers(dossiers: list[Dossier], renderer: Renderer, out: OutputDir,
-                    failed: list[FailedAccount], report: BuildReport) -> dict[str, tuple[Path, str]]:
-    """Write each dossier page; returns slug -> (account file, HTML) for the briefs."""
-    pages: dict[str, tuple[Path, str]] = {}
+                    failed: list[FailedAccount], report: BuildReport) -> list[PrintPage]:
+    """Write each dossier page; returns them for printing as briefs."""
+    pages: list[PrintPage] = []
     for dossier in dossiers:
         try:
             html = renderer.dossier(dossier)
@@ -131,42 +155,46 @@ def _write_dossiers(dossiers: list[Dossier], renderer: Renderer, out: OutputDir,
             continue
         out.write(f"accounts/{dossier.slug}.html", html)
         report.built.append(dossier.slug)
-        pages[dossier.slug] = (dossier.account.path, html)
+        pages.append(PrintPage(dossier.slug, dossier.account.path, html,
+                               f"accounts/{dossier.slug}.html", f"accounts/{dossier.slug}.pdf"))
         log.debug("wrote accounts/%s.html", dossier.slug)
     return pages
 
 
-def _write_pdfs(project: Project, pages: dict[str, tuple[Path, str]], out: OutputDir,
+def _write_pdfs(project: Project, pages: list[PrintPage], out: OutputDir,
                 options: BuildOptions, report: BuildReport) -> None:
     settings = PdfSettings(
         allowed_roots=(project.root, out.root, builtin_theme().resolve()),
         variant=project.config.pdf_variant,
         time_limit=project.config.pdf_time_limit,
     )
-    jobs = [PdfJob(slug, html, out.target(f"accounts/{slug}.html").as_uri())
-            for slug, (_path, html) in sorted(pages.items())]
-
+    by_key = {page.key: page for page in pages}
+    jobs = [PdfJob(page.key, page.html, out.target(page.html_path).as_uri()) for page in pages]
     if options.progress:
         options.progress.start(len(jobs))
     seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
 
     def finished(result: PdfResult) -> None:
-        source = pages[result.slug][0]
+        page = by_key[result.slug]
         for url, why in result.refused:
-            report.problems.append(Problem(source, 0, 0, "pdf", f"refused to fetch '{url}': {why}",
+            report.problems.append(Problem(page.source, 0, 0, "pdf",
+                                           f"refused to fetch '{url}': {why}",
                                            "reference only files inside the project",
                                            Severity.WARNING))
         for message in sorted(set(result.warnings) - seen_warnings):
             seen_warnings.add(message)
-            report.problems.append(Problem(source, 0, 0, "pdf", f"WeasyPrint: {message}", "",
-                                           Severity.WARNING))
+            report.problems.append(Problem(page.source, 0, 0, "pdf", f"WeasyPrint: {message}",
+                                           "", Severity.WARNING))
         if result.data is None:
-            report.problems.append(Problem(source, 0, 0, "pdf", result.error))
+            report.problems.append(Problem(page.source, 0, 0, "pdf", result.error))
             report.failed.append(result.slug)
         else:
-            out.write(f"accounts/{result.slug}.pdf", result.data)
-            report.pdfs.append(result.slug)
-            log.debug("wrote accounts/%s.pdf", result.slug)
+            out.write(page.pdf_path, result.data)
+            if page.key == PORTFOLIO:
+                report.portfolio_pdf = True
+            else:
+                report.pdfs.append(result.slug)
+            log.debug("wrote %s", page.pdf_path)
         if options.progress:
             options.progress.advance()
 

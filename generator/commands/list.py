@@ -1,0 +1,101 @@
+"""`winback list`: the portfolio in the terminal, filtered, as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import asdict, dataclass, field
+
+from generator.commands.build import BuildReport, compile_accounts
+from generator.derive import STATUS_LABELS, build_date
+from generator.portfolio import portfolio
+from generator.project import Project
+
+
+@dataclass(frozen=True)
+class Filters:
+    statuses: tuple[str, ...] = ()
+    owner: str = ""
+    reason: str = ""
+    not_ready: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    slug: str
+    name: str
+    status: str
+    owner: str
+    value: float | None
+    lost: str
+    next_meeting: str
+    readiness: str
+    open_essential_fixes: int
+    overdue_follow_ups: int
+    loss_reasons: list[str] = field(default_factory=list)
+
+
+def list_accounts(project: Project, filters: Filters,
+                  today: dt.date | None = None) -> tuple[list[Row], BuildReport]:
+    report = BuildReport(project.output_dir, problems=list(project.problems))
+    if not project.ok:
+        return [], report
+    when = build_date(today)
+    dossiers, failed = compile_accounts(project, project.account_files(), when, False, report)
+    rows = []
+    for d in portfolio(dossiers, failed, project.config, when).dossiers:
+        facts = d.facts
+        if ((filters.statuses and facts.status not in filters.statuses)
+                or (filters.owner and facts.owner.lower() != filters.owner.lower())
+                or (filters.reason and filters.reason not in facts.loss_reasons)
+                or (filters.not_ready and d.readiness.state != "not-ready")):
+            continue
+        meeting = facts.meeting.when.strftime("%Y-%m-%d %H:%M") if (
+            facts.meeting and d.meeting_upcoming) else ""
+        rows.append(Row(d.slug, facts.name, facts.status, facts.owner, facts.value,
+                        facts.lost.isoformat() if facts.lost else "", meeting, d.readiness.state,
+                        len(d.readiness.remaining), d.overdue_count, list(facts.loss_reasons)))
+    return rows, report
+
+
+def as_json(rows: list[Row]) -> str:
+    return json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False)
+
+
+def as_csv(rows: list[Row]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    names = list(Row.__dataclass_fields__)
+    writer.writerow(names)
+    for row in rows:
+        values = asdict(row)
+        values["loss_reasons"] = " ".join(row.loss_reasons)
+        values["value"] = "" if row.value is None else f"{row.value:.0f}"
+        writer.writerow(values[name] for name in names)
+    return buffer.getvalue()
+
+
+def as_table(rows: list[Row], currency: str) -> str:
+    header = ("Account", "Status", "Owner", "Value", "Lost", "Next meeting", "Readiness")
+    lines = [(row.name, STATUS_LABELS[row.status], row.owner or "-",
+              f"{currency}{row.value:,.0f}" if row.value is not None else "-", row.lost or "-",
+              row.next_meeting or "-", _readiness(row)) for row in rows]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    right = {3}
+
+    def line(cells) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(cells) for cells in lines)])
+
+
+def _readiness(row: Row) -> str:
+    text = {"ready": "ready", "not-ready": f"NOT READY ({row.open_essential_fixes} to fix)",
+            "unknown": "unknown", "not-applicable": "-"}[row.readiness]
+    if row.overdue_follow_ups:
+        text += f", {row.overdue_follow_ups} overdue"
+    return text

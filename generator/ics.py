@@ -1,0 +1,81 @@
+"""Render, calendar: meetings and follow-ups -> an iCalendar file (RFC 5545).
+
+Each event's UID is made from the account slug and what the event is, never
+from its position or time, so importing a rebuilt calendar updates events
+instead of duplicating them. Times are floating (local wall-clock time), as
+written in the account files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+import icalendar
+
+from generator import __version__
+from generator.derive import Dossier
+from generator.portfolio import Portfolio
+
+FOLLOW_UP_MINUTES = 15
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def calendar(portfolio: Portfolio, meeting_minutes: int) -> bytes:
+    cal = icalendar.Calendar()
+    cal.add("prodid", f"-//winback//winback {__version__}//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", portfolio.title)
+    events = [event for dossier in portfolio.dossiers
+              for event in _events(dossier, meeting_minutes)]
+    for event in sorted(events, key=lambda e: str(e["uid"])):
+        cal.add_component(event)
+    return cal.to_ical()
+
+
+def _events(dossier: Dossier, meeting_minutes: int) -> list[icalendar.Event]:
+    facts = dossier.facts
+    stamp = (dt.datetime.combine(dossier.prepared, dt.time(), dt.timezone.utc)
+             if dossier.prepared else EPOCH)
+    events = []
+    if facts.meeting is not None:
+        meeting = facts.meeting
+        lines = [f"Account: {facts.name}", f"Owner: {facts.owner or 'unassigned'}"]
+        if meeting.with_:
+            lines.append(f"With: {', '.join(meeting.with_)}")
+        if meeting.ours:
+            lines.append(f"From our side: {', '.join(meeting.ours)}")
+        event = _event(f"meeting-{dossier.slug}", stamp, meeting.when, meeting_minutes,
+                       f"Win-back meeting: {facts.name}", "\n".join(lines))
+        if meeting.where:
+            event.add("location", meeting.where)
+        events.append(event)
+    seen: dict[str, int] = {}
+    for item in dossier.follow_ups:
+        follow_up = item.item
+        digest = hashlib.sha1(follow_up.what.encode("utf-8")).hexdigest()[:12]
+        seen[digest] = seen.get(digest, 0) + 1
+        ident = f"follow-up-{dossier.slug}-{digest}" + (
+            f"-{seen[digest]}" if seen[digest] > 1 else "")
+        done = "Done: " if follow_up.done else ""
+        event = _event(ident, stamp, follow_up.due, FOLLOW_UP_MINUTES,
+                       f"{done}Follow-up by {follow_up.channel}: {follow_up.what} ({facts.name})",
+                       f"Account: {facts.name}\nOwner: {item.owner or 'unassigned'}")
+        if follow_up.done:
+            event.add("transp", "TRANSPARENT")
+        events.append(event)
+    return events
+
+
+def _event(ident: str, stamp: dt.datetime, start: dt.datetime, minutes: int, summary: str,
+           description: str) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"{ident}@winback")
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("duration", dt.timedelta(minutes=minutes))
+    event.add("summary", summary)
+    event.add("description", description)
+    return event

@@ -1,0 +1,223 @@
+"""Derive, across accounts: what a sales leader reads on the portfolio pages.
+
+Totals, upcoming meetings, overdue follow-ups, accounts not ready to
+approach, each owner's list, and the data of the pattern charts. Like
+`derive`, nothing here reads files or formats HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from generator.derive import STATUS_ORDER, BuildDate, Dossier, FollowUpItem
+from generator.load import suggest_slug
+from generator.schema import Config
+
+TENURE_BUCKETS = ((1, "Under 1 year"), (2, "1 to 2 years"), (5, "2 to 5 years"),
+                  (10, "5 to 10 years"), (None, "10 years or more"))
+
+
+@dataclass(frozen=True)
+class FailedAccount:
+    slug: str
+    path: str
+    first_problem: str
+
+
+@dataclass(frozen=True)
+class Totals:
+    lost: int
+    at_risk: int
+    won_back: int
+    active: int
+    value_lost: float
+    value_at_risk: float
+    value_recovered: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    description: str
+    series: tuple[str, ...]
+    bars: tuple[Bar, ...]
+    money: bool = False
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    dossier: Dossier
+    follow_up: FollowUpItem
+
+
+@dataclass(frozen=True)
+class Owner:
+    name: str
+    slug: str
+    dossiers: tuple[Dossier, ...]
+    meetings: tuple[Dossier, ...]  # upcoming, soonest first
+    follow_ups: tuple[DueFollowUp, ...]  # not done, soonest first
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    title: str
+    as_of: dt.date
+    prepared: dt.date | None
+    dossiers: tuple[Dossier, ...]
+    failed: tuple[FailedAccount, ...]
+    totals: Totals
+    meetings: tuple[Dossier, ...]
+    overdue: tuple[DueFollowUp, ...]
+    not_ready: tuple[Dossier, ...]
+    charts: tuple[Chart, ...]
+    owners: tuple[Owner, ...]
+
+    def owner_slug(self, name: str) -> str:
+        return next((o.slug for o in self.owners if o.name == name), "")
+
+
+def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
+              when: BuildDate) -> Portfolio:
+    """Lost accounts first, most valuable first within each status.
+
+    Like a brief, the portfolio is dated by the pinned build date, else by the
+    newest record among its accounts.
+    """
+    ordered = tuple(sorted(dossiers, key=lambda d: (
+        STATUS_ORDER[d.facts.status], -(d.facts.value or 0), d.facts.name.lower(), d.slug)))
+    due = _due_follow_ups(ordered)
+    return Portfolio(
+        title=config.title,
+        as_of=when.day,
+        prepared=when.day if when.pinned else max(
+            (d.prepared for d in ordered if d.prepared), default=None),
+        dossiers=ordered,
+        failed=tuple(sorted(failed, key=lambda f: f.slug)),
+        totals=_totals(ordered),
+        meetings=_upcoming_meetings(ordered),
+        overdue=tuple(item for item in due if item.follow_up.overdue),
+        not_ready=tuple(d for d in ordered if d.readiness.state == "not-ready"),
+        charts=charts(ordered, config.reason_labels()),
+        owners=_owners(ordered, due),
+    )
+
+
+def _totals(dossiers: tuple[Dossier, ...]) -> Totals:
+    def of(status: str) -> list[Dossier]:
+        return [d for d in dossiers if d.facts.status == status]
+
+    def value(status: str) -> float:
+        return sum(d.facts.value or 0 for d in of(status))
+
+    return Totals(len(of("lost")), len(of("at-risk")), len(of("won-back")), len(of("active")),
+                  value("lost"), value("at-risk"), value("won-back"))
+
+
+def _upcoming_meetings(dossiers: tuple[Dossier, ...]) -> tuple[Dossier, ...]:
+    upcoming = [d for d in dossiers if d.facts.meeting and d.meeting_upcoming]
+    return tuple(sorted(upcoming, key=lambda d: (d.facts.meeting.when, d.slug)))
+
+
+def _due_follow_ups(dossiers: tuple[Dossier, ...]) -> tuple[DueFollowUp, ...]:
+    items = [DueFollowUp(d, f) for d in dossiers for f in d.follow_ups if f.state != "done"]
+    return tuple(sorted(items, key=lambda i: (i.follow_up.item.due, i.dossier.slug,
+                                               i.follow_up.item.what)))
+
+
+def _owners(dossiers: tuple[Dossier, ...], due: tuple[DueFollowUp, ...]) -> tuple[Owner, ...]:
+    names = sorted({d.facts.owner for d in dossiers if d.facts.owner}
+                   | {i.follow_up.owner for i in due if i.follow_up.owner}, key=str.lower)
+    slugs = _unique_slugs(names)
+    meetings = _upcoming_meetings(dossiers)
+    return tuple(Owner(
+        name=name,
+        slug=slugs[name],
+        dossiers=tuple(d for d in dossiers if d.facts.owner == name),
+        meetings=tuple(d for d in meetings if d.facts.owner == name),
+        follow_ups=tuple(i for i in due if i.follow_up.owner == name),
+    ) for name in names)
+
+
+def _unique_slugs(names: list[str]) -> dict[str, str]:
+    """Owner page names; two owners whose names slug alike get -2, -3 in name order."""
+    slugs: dict[str, str] = {}
+    taken: Counter[str] = Counter()
+    for name in names:
+        base = suggest_slug(name) or "owner"
+        taken[base] += 1
+        slugs[name] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+    return slugs
+
+
+# --- the pattern charts ----------------------------------------------------------
+
+
+def charts(dossiers: tuple[Dossier, ...], labels: dict[str, str]) -> tuple[Chart, ...]:
+    lost = [d for d in dossiers if d.facts.lost is not None]
+    return (
+        _reasons_by(lost, labels, by_value=False),
+        _reasons_by(lost, labels, by_value=True),
+        _tenure_at_loss(lost),
+        _per_year("lost-won-back", "Lost and won back, per year",
+                  ("Lost", [d.facts.lost for d in lost]),
+                  ("Won back", [d.facts.won_back for d in dossiers if d.facts.won_back])),
+        _per_year("lost-signed", "Lost and newly signed, per year",
+                  ("Lost", [d.facts.lost for d in lost]),
+                  ("Newly signed", [d.facts.signed for d in dossiers if d.facts.signed])),
+    )
+
+
+def _reasons_by(lost: list[Dossier], labels: dict[str, str], *, by_value: bool) -> Chart:
+    totals: Counter[str] = Counter()
+    for dossier in lost:
+        for reason in dict.fromkeys(dossier.facts.loss_reasons):
+            totals[reason] += (dossier.facts.value or 0) if by_value else 1
+    bars = tuple(Bar(labels.get(r, r), (v,)) for r, v in
+                 sorted(totals.items(), key=lambda item: (-item[1], labels.get(item[0], item[0]))))
+    unit = "values" if by_value else "counts"
+    lead = (f"{bars[0].label} leads" if bars else "No loss reasons are recorded yet")
+    description = (f"{lead}. Each lost or won-back account counts under every reason it "
+                   f"records, so the {unit} add up to more than the total.")
+    title = "Loss reasons by annual value" if by_value else "Loss reasons by number of accounts"
+    return Chart("reasons-value" if by_value else "reasons-count", title, description,
+                 ("Annual value" if by_value else "Accounts",), bars, money=by_value)
+
+
+def _tenure_at_loss(lost: list[Dossier]) -> Chart:
+    counts = {label: 0 for _, label in TENURE_BUCKETS}
+    for dossier in lost:
+        if dossier.facts.signed is None:
+            continue
+        years = (dossier.facts.lost - dossier.facts.signed).days / 365.25
+        label = next(label for limit, label in TENURE_BUCKETS if limit is None or years < limit)
+        counts[label] += 1
+    measured = sum(counts.values())
+    description = (f"How long {measured} lost accounts had been clients when they left "
+                   "(accounts without a signed date are not counted).")
+    return Chart("tenure", "Tenure at loss", description, ("Accounts",),
+                 tuple(Bar(label, (count,)) for label, count in counts.items()))
+
+
+def _per_year(key: str, title: str, *series: tuple[str, list[dt.date]]) -> Chart:
+    years: dict[int, list[int]] = defaultdict(lambda: [0] * len(series))
+    for index, (_name, dates) in enumerate(series):
+        for date in dates:
+            years[date.year][index] += 1
+    span = range(min(years), max(years) + 1) if years else range(0)
+    bars = tuple(Bar(str(year), tuple(years[year]) if year in years else (0,) * len(series))
+                 for year in span)
+    names = " and ".join(name.lower() for name, _ in series)
+    totals = ", ".join(f"{sum(1 for _ in dates)} {name.lower()}" for name, dates in series)
+    description = (f"Accounts {names} in each year from {span.start} to {span.stop - 1}: "
+                   f"{totals} in all." if bars else f"No {names} dates are recorded yet.")
+    return Chart(key, title, description, tuple(name for name, _ in series), bars)

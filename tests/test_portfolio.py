@@ -1,0 +1,221 @@
+"""The portfolio on known numbers: totals, charts, owner pages, calendar, winback list."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY, front, write
+
+from generator.cli import main
+from generator.commands.build import BuildOptions, build
+from generator.project import open_project
+
+ACCOUNTS = {
+    "alpha": front("""
+        name: Alpha
+        status: lost
+        owner: Dana Reyes
+        value: 1000000
+        signed: 2016-03-01
+        lost: 2025-06-30
+        loss_reasons: [price, service-failure]
+        meeting:
+          when: 2026-12-03 10:00
+          where: Their office
+        follow_ups:
+          - due: 2026-11-20 16:00
+            channel: email
+            what: Send the SLA
+          - due: 2026-12-05 09:00
+            channel: phone
+            owner: Sam Okafor
+            what: Call the CFO
+          - due: 2026-11-01 09:00
+            channel: letter
+            what: Letter sent
+            done: true
+    """, """
+        ## What we changed
+        - [ ] Credits on late deliveries. !essential
+    """),
+    "beta": front("""
+        name: Beta
+        status: lost
+        owner: Sam Okafor
+        value: 250000
+        signed: 2025-09-01
+        lost: 2026-02-01
+        loss_reasons: [price]
+    """),
+    "gamma": front("""
+        name: Gamma
+        status: won-back
+        owner: Dana Reyes
+        value: 400000
+        signed: 2019-01-15
+        lost: 2024-05-01
+        won_back: 2026-01-10
+        loss_reasons: [delivery]
+    """),
+    "delta": front("""
+        name: Delta
+        status: at-risk
+        owner: Dana Reyes
+        value: 300000
+        signed: 2023-04-01
+        meeting:
+          when: 2026-11-30 14:00
+    """),
+    "epsilon": front("""
+        name: Epsilon
+        status: active
+        value: 50000
+        signed: 2026-02-01
+    """),
+}
+
+
+@pytest.fixture
+def built(project_dir):
+    for slug, text in ACCOUNTS.items():
+        write(project_dir / "content" / "accounts" / f"{slug}.md", text)
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert report.ok, report.problems
+    return project_dir / "output"
+
+
+def flat(path) -> str:
+    return re.sub(r"\s+", " ", path.read_text())
+
+
+def test_totals_and_panels(built):
+    index = flat(built / "index.html")
+    assert "<dt>Lost</dt><dd>2 accounts</dd><dd class=\"value\">$1,250,000 a year</dd>" in index
+    assert "<dt>At risk</dt><dd>1 account</dd><dd class=\"value\">$300,000 a year</dd>" in index
+    assert ("<dt>Won back</dt><dd>1 account</dd><dd class=\"value\">$400,000 a year recovered"
+            in index)
+    meetings = re.search(r'id="meetings".*?</section>', index).group(0)
+    assert re.findall(r'href="accounts/(\w+)\.html"', meetings) == ["delta", "alpha"]
+    overdue = re.search(r'id="overdue".*?</section>', index).group(0)
+    assert "Send the SLA" in overdue and "Call the CFO" not in overdue
+    not_ready = re.search(r'id="not-ready".*?</section>', index).group(0)
+    assert "Alpha</a>: 1 essential fix open" in not_ready
+
+
+def chart_rows(index: str, key: str) -> list[tuple[str, ...]]:
+    figure = re.search(rf'id="chart-{key}-figure".*?</figure>', index).group(0)
+    table = re.search(r"<tbody>(.*?)</tbody>", figure).group(1)
+    return [tuple(re.findall(r">([^<>]+)</t[hd]>", row)) for row in re.findall(r"<tr>.*?</tr>", table)]
+
+
+def test_every_chart_has_its_data(built):
+    index = flat(built / "index.html")
+    assert chart_rows(index, "reasons-count") == [
+        ("Price", "2"), ("Delivery", "1"), ("Service failure", "1")]
+    assert chart_rows(index, "reasons-value") == [
+        ("Price", "$1,250,000"), ("Service failure", "$1,000,000"), ("Delivery", "$400,000")]
+    assert chart_rows(index, "tenure") == [
+        ("Under 1 year", "1"), ("1 to 2 years", "0"), ("2 to 5 years", "0"),
+        ("5 to 10 years", "2"), ("10 years or more", "0")]
+    assert chart_rows(index, "lost-won-back") == [("2024", "1", "0"), ("2025", "1", "0"),
+                                                  ("2026", "1", "1")]
+    assert chart_rows(index, "lost-signed") == [
+        ("2016", "0", "1"), ("2017", "0", "0"), ("2018", "0", "0"), ("2019", "0", "1"),
+        ("2020", "0", "0"), ("2021", "0", "0"), ("2022", "0", "0"), ("2023", "0", "1"),
+        ("2024", "1", "0"), ("2025", "1", "1"), ("2026", "1", "1")]
+
+
+def test_charts_are_accessible_svg(built):
+    index = (built / "index.html").read_text()
+    figure = re.search(r'id="chart-reasons-count-figure".*?</figure>', index, re.S).group(0)
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in figure
+    assert ('<title id="chart-reasons-count-title">Loss reasons by number of accounts</title>'
+            in figure)
+    assert '<desc id="chart-reasons-count-desc">Price leads.' in figure
+    assert figure.count("<rect ") == 3
+
+
+def test_owner_pages(built):
+    assert sorted(p.name for p in (built / "owners").iterdir()) == [
+        "dana-reyes.html", "sam-okafor.html"]
+    dana = flat(built / "owners" / "dana-reyes.html")
+    assert re.findall(r'<th scope="row" data-value="(\w+)">', dana) == ["Alpha", "Delta", "Gamma"]
+    assert "3 accounts, 2 upcoming meetings, 1 open follow-up" in dana
+    assert "Send the SLA" in dana and "Call the CFO" not in dana
+    sam = flat(built / "owners" / "sam-okafor.html")
+    assert "Call the CFO" in sam and re.findall(r'data-value="(\w+)"><a', sam) == ["Beta"]
+
+
+def test_calendar_events_and_stable_uids(built, project_dir):
+    cal = icalendar.Calendar.from_ical((built / "calendar.ics").read_bytes())
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert sorted(events) == sorted([
+        "meeting-alpha@winback", "meeting-delta@winback",
+        *(uid for uid in events if uid.startswith("follow-up-alpha-"))])
+    assert len(events) == 5
+    meeting = events["meeting-alpha@winback"]
+    assert str(meeting["summary"]) == "Win-back meeting: Alpha"
+    assert meeting.decoded("dtstart").isoformat() == "2026-12-03T10:00:00"
+    assert meeting.decoded("duration").total_seconds() == 3600
+    assert str(meeting["location"]) == "Their office"
+    summaries = sorted(str(e["summary"]) for e in events.values() if "follow-up" in str(e["uid"]))
+    assert summaries == ["Done: Follow-up by letter: Letter sent (Alpha)",
+                         "Follow-up by email: Send the SLA (Alpha)",
+                         "Follow-up by phone: Call the CFO (Alpha)"]
+    # a rebuild after the follow-ups move keeps every UID
+    alpha = project_dir / "content" / "accounts" / "alpha.md"
+    alpha.write_text(alpha.read_text().replace("2026-12-05 09:00", "2026-12-07 11:00"))
+    build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    again = icalendar.Calendar.from_ical((built / "calendar.ics").read_bytes())
+    assert sorted(str(e["uid"]) for e in again.walk("VEVENT")) == sorted(events)
+
+
+def run_list(project_dir, *args):
+    result = CliRunner().invoke(main, ["-C", str(project_dir), "list", "--today", "2026-11-26",
+                                       *args])
+    return result
+
+
+def test_list_table(built, project_dir):
+    result = run_list(project_dir)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Account", "Status", "Owner", "Value", "Lost", "Next", "meeting",
+                                "Readiness"]
+    assert [line.split()[0] for line in lines[2:]] == ["Alpha", "Beta", "Delta", "Gamma", "Epsilon"]
+    assert "NOT READY (1 to fix), 1 overdue" in lines[2]
+    assert lines[2].index("$1,000,000") + len("$1,000,000") == lines[3].index("$250,000") + len("$250,000")
+
+
+def test_list_filters_and_formats(built, project_dir):
+    rows = json.loads(run_list(project_dir, "--format", "json", "--status", "lost").stdout)
+    assert [r["slug"] for r in rows] == ["alpha", "beta"]
+    assert rows[0] == {
+        "slug": "alpha", "name": "Alpha", "status": "lost", "owner": "Dana Reyes",
+        "value": 1000000.0, "lost": "2025-06-30", "next_meeting": "2026-12-03 10:00",
+        "readiness": "not-ready", "open_essential_fixes": 1, "overdue_follow_ups": 1,
+        "loss_reasons": ["price", "service-failure"]}
+    table = csv.DictReader(io.StringIO(run_list(project_dir, "--format", "csv",
+                                                "--owner", "dana reyes").stdout))
+    assert [(r["slug"], r["value"], r["loss_reasons"]) for r in table] == [
+        ("alpha", "1000000", "price service-failure"), ("delta", "300000", ""),
+        ("gamma", "400000", "delivery")]
+    assert [r["slug"] for r in json.loads(run_list(
+        project_dir, "--format", "json", "--reason", "price").stdout)] == ["alpha", "beta"]
+    assert [r["slug"] for r in json.loads(run_list(
+        project_dir, "--format", "json", "--not-ready").stdout)] == ["alpha"]
+    assert [r["slug"] for r in json.loads(run_list(
+        project_dir, "--format", "json", "--status", "won-back", "--status", "active").stdout)] == [
+        "gamma", "epsilon"]
+
+
+def test_list_rejects_an_unknown_reason(built, project_dir):
+    result = run_list(project_dir, "--reason", "prise")
+    assert result.exit_code == 2
+    assert "'prise' is not a loss reason. did you mean 'price'?" in result.output
