@@ -296,3 +296,19 @@ def test_links_between_pages_are_dropped_from_print():
     assert printable(html) == (
         '<a>A</a> <a class="x">up</a> <a href="https://example.com/">web</a> '
         '<a href="#script">script</a> <a href="mailto:dana@example.com">mail</a>')
+
+
+def test_portfolio_pdf(samples):
+    path = samples.parent / "portfolio.pdf"
+    text = text_of(path)
+    for words in ("At a glance", "Upcoming meetings", "Overdue follow-ups", "Not ready to approach",
+                  "Loss reasons by number of accounts", "Loss reasons by annual value",
+                  "Tenure at loss", "Lost and won back, per year", "Lost and newly signed, per year",
+                  "Calloway Foodservice Distribution", "Page 1 of"):
+        assert words in text, words
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout.splitlines()[2:]
+    assert fonts and all("Inter" in row.split()[0] for row in fonts)
+    with pikepdf.open(path) as pdf:
+        assert "/StructTreeRoot" in pdf.Root
+        assert not any("/Annots" in page for page in pdf.pages)  # no links to local files
