@@ -18,6 +18,9 @@ from generator.commands.build import BuildOptions
 from generator.commands.build import build as run_build
 from generator.commands.check import check as run_check
 from generator.commands.list import Filters, as_csv, as_json, as_table, list_accounts
+from generator.commands.new import Refused, new_account
+from generator.commands.new import init as run_init
+from generator.commands.serve import DevServer, ServeOptions
 from generator.problems import did_you_mean, display_path, render_all
 from generator.pdf import default_jobs
 from generator.project import open_project
@@ -47,6 +50,24 @@ Examples:
   winback list --status lost --not-ready       lost and not ready to approach
   winback list --owner "Dana Whitfield" --format csv > dana.csv
   winback list --reason price --format json
+"""
+
+EPILOG_INIT = """\b
+Examples:
+  winback init dossiers         a new repository in ./dossiers
+  winback init                  here (refuses if any of its files exist)
+"""
+
+EPILOG_NEW = """\b
+Examples:
+  winback new "Northwind Freight" --owner "Dana Reyes"
+  winback new "Café Léon & Fils" --status at-risk     -> content/accounts/cafe-leon-fils.md
+"""
+
+EPILOG_SERVE = """\b
+Examples:
+  winback serve                 http://127.0.0.1:8000/
+  winback serve -p 8080 --pdf   rebuild the PDF briefs too
 """
 
 EPILOG_CHECK = """\b
@@ -113,8 +134,17 @@ def build(project_dir: Path, pdf: bool, **options) -> None:
     _run_build(project_dir, pdf=pdf, only=(), **options)
 
 
+def _complete_slugs(ctx: click.Context, _param, incomplete: str) -> list[str]:
+    """Shell completion for account slugs, from the project's files."""
+    root = (ctx.find_root().params.get("project_dir") or Path("."))
+    folder = Path(root) / "content" / "accounts"
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.md") if p.stem.startswith(incomplete))
+
+
 @main.command(epilog=EPILOG_PDF)
-@click.argument("slugs", nargs=-1, required=True)
+@click.argument("slugs", nargs=-1, required=True, shell_complete=_complete_slugs)
 @build_options
 @click.pass_obj
 def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
@@ -231,6 +261,73 @@ def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_f
         click.echo("No accounts match.", err=True)
     if not report.ok:
         sys.exit(1)
+
+
+@main.command(epilog=EPILOG_INIT)
+@click.argument("directory", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Start a dossier repository: settings, an example account, .gitignore, pre-commit."""
+    try:
+        created = run_init(directory)
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in created.paths:
+        click.echo(f"created {path}")
+    click.echo(f"Next: cd {directory} && winback build")
+
+
+@main.command(epilog=EPILOG_NEW)
+@click.argument("name")
+@click.option("--status", type=click.Choice(STATUSES), default="lost", show_default=True,
+              help="The account's status.")
+@click.option("--owner", default="", help="Who owns the account.")
+@click.option("--today", type=DateType(), help="Date to prefill lost/won_back with [default: today].")
+@click.pass_obj
+def new(project_dir: Path, name: str, status: str, owner: str, today: dt.date | None) -> None:
+    """Add content/accounts/<slug>.md for a client, from the archetype."""
+    try:
+        path = new_account(project_dir, name, status, owner, today or dt.date.today())
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(str(path))
+
+
+@main.command(epilog=EPILOG_SERVE)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder to build into and serve.")
+@click.option("--livereload/--no-livereload", default=True, show_default=True,
+              help="Reload open pages after each rebuild.")
+@click.option("--pdf/--no-pdf", default=False, show_default=True,
+              help="Also rebuild the PDF briefs on each change (slower).")
+@click.option("--today", type=DateType(), help="As for build.")
+@click.pass_obj
+def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload: bool,
+          pdf: bool, today: dt.date | None) -> None:
+    """Build, serve the site locally, and rebuild when a file is saved."""
+    def report(problems) -> None:
+        _print_problems(problems, Path.cwd())
+        click.echo(f"Rebuilt at {time.strftime('%H:%M:%S')}: "
+                   f"{plural(sum(p.is_error for p in problems), 'error')}.", err=True)
+
+    options = ServeOptions(host, port, out, livereload, pdf, today)
+    try:
+        server = DevServer(project_dir, options, on_build=report)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                                   "try another --port") from None
+    server.rebuild()
+    server.start()
+    click.echo(f"Serving {server.output_dir} at {server.url} (press Ctrl+C to stop)")
+    try:
+        server.stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
 
 
 def _print_problems(problems, root: Path) -> None:

@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from generator.history import FileHistory, RepoHistory
 from generator.questions import MeetingScript, tailor
 from generator.schema import Account, Config, Entry, Facts, FollowUp, Person, QuestionBank
 
@@ -129,6 +130,9 @@ class Dossier:
     prepared: dt.date | None
     addressee: Person | None  # the most senior person still there, for the letters
     check_ins: CheckIns | None
+    history: FileHistory | None  # None without git history
+    history_note: str  # why there is no history
+    stale: bool  # the file has not changed for longer than the config allows
 
     @property
     def slug(self) -> str:
@@ -147,8 +151,11 @@ class Dossier:
         return sum(1 for f in self.follow_ups if f.overdue)
 
 
-def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate) -> Dossier:
+def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate,
+           repo: RepoHistory | None = None) -> Dossier:
     as_of = when.day
+    history = repo.of(account.path) if repo else None
+    last = history.last if history else None
     facts = account.facts
     labels = config.reason_labels()
     complaints = account.entries("complaints")
@@ -170,6 +177,9 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
         prepared=as_of if when.pinned else _newest_record(account, as_of),
         addressee=next(iter(people.decision_makers + people.champions + people.others), None),
         check_ins=_check_ins(facts, config.check_in_every_days, as_of),
+        history=history,
+        history_note=repo.reason if repo else "",
+        stale=bool(last and (as_of - last.date).days > config.stale_after_days),
     )
 
 

@@ -28,6 +28,7 @@ MAX_YAML_DEPTH = 40
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t#]*$")
+COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 YamlPath = tuple[str | int, ...]
@@ -129,7 +130,8 @@ def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
     slug = path.stem
     if not SLUG.match(slug):
         log.error(0, 0, "", f"file name '{path.name}' is not a valid slug",
-                  f"rename it to '{suggest_slug(slug)}.md': lowercase letters, digits, hyphens")
+                  f"rename it to '{suggest_slug(slug) or 'account'}.md': lowercase letters, "
+                  "digits, hyphens")
     lines = source.text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         log.error(1, 1, "", "file does not start with front matter",
@@ -141,10 +143,16 @@ def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
                   "add a line '---' after the last YAML line")
         return None, log
     front = parse_yaml("\n".join(lines[1:closing]), log, first_line=2)
-    body = [BodyLine(n + 1, lines[n]) for n in range(closing + 1, len(lines))]
+    body_lines = _without_comments("\n".join(lines[closing + 1:])).split("\n")
+    body = [BodyLine(closing + 2 + n, text) for n, text in enumerate(body_lines)]
     intro, sections = split_sections(body)
     account = RawAccount(path, slug, source.text, front, intro, sections)
     return account, log
+
+
+def _without_comments(body: str) -> str:
+    """HTML comments (hints for the writer) blanked out, keeping every line number."""
+    return COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), body)
 
 
 def load_yaml_file(path: Path) -> tuple[YamlData | None, str | None, ProblemLog]:
@@ -205,7 +213,7 @@ def split_sections(body: list[BodyLine]) -> tuple[list[BodyLine], list[RawSectio
 
 def suggest_slug(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "account"
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
 class _TooLarge(Exception):

@@ -104,6 +104,7 @@ class Config(Schema):
     pdf_variant: PdfVariant = "pdf/ua-1"
     pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
     check_in_every_days: Annotated[int, Field(gt=0, le=366)] = 30
+    stale_after_days: Annotated[int, Field(gt=0)] = 90
 
     def reason_labels(self) -> dict[str, str]:
         return {**LOSS_REASONS, **self.loss_reasons}

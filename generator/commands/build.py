@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from generator.derive import BuildDate, Dossier, build_date, derive
+from generator.history import read_history
 from generator.ics import calendar
 from generator.portfolio import FailedAccount, portfolio
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
@@ -126,6 +127,7 @@ def compile_accounts(project: Project, paths: list[Path], when: BuildDate, stric
     """Load, validate and derive each account; what fails is reported and listed."""
     dossiers: list[Dossier] = []
     failed: list[FailedAccount] = []
+    repo = read_history(project.accounts_dir) if paths else None
     for path in paths:
         report.accounts += 1
         account, problems = read_account(path, project.config)
@@ -136,7 +138,7 @@ def compile_accounts(project: Project, paths: list[Path], when: BuildDate, stric
             failed.append(FailedAccount(path.stem, str(display_path(path, project.root)), first))
             report.failed.append(path.stem)
             continue
-        dossiers.append(derive(account, project.config, project.bank, when))
+        dossiers.append(derive(account, project.config, project.bank, when, repo))
     return dossiers, failed
 
 

@@ -27,6 +27,8 @@ def account_paths(project: Project, paths: tuple[Path, ...]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             found.extend(sorted(p for p in path.iterdir() if p.suffix == ".md"))
+        elif path.suffix in (".yaml", ".yml"):
+            continue  # winback.yaml and content/questions.yaml are checked on every run
         else:
             found.append(path)
     return found

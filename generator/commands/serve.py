@@ -1,0 +1,162 @@
+"""`winback serve`: build, serve output/ on this machine, rebuild on save, reload the page.
+
+The server only ever listens where it is told (127.0.0.1 by default). Pages
+are served from the output folder with two things added on the way out, never
+written to disk: a small script that reloads the page after a rebuild, and,
+while the last build had errors, a panel listing them with file, line and
+message, which goes away with the next good build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import http.server
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+import watchfiles
+
+from generator.commands.build import BuildOptions, build
+from generator.problems import Problem
+from generator.project import CONFIG_NAME, open_project
+
+VERSION_PATH = "/__winback/version"
+RELOAD_SCRIPT = """<script>(function () {
+  var seen = null;
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+      if (seen === null) { seen = v; } else if (v !== seen) { location.reload(); }
+    }).catch(function () {}).finally(function () { setTimeout(poll, 600); });
+  }
+  poll();
+}());</script>""" % VERSION_PATH
+WATCHED = ("content", "templates", "archetypes", CONFIG_NAME)
+
+
+@dataclass
+class ServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    out: Path | None = None
+    livereload: bool = True
+    pdf: bool = False
+    today: dt.date | None = None
+    debounce_ms: int = 300
+
+
+@dataclass
+class BuildState:
+    version: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class DevServer:
+    def __init__(self, project_dir: Path, options: ServeOptions,
+                 on_build: Callable[[list[Problem]], None] | None = None) -> None:
+        self.project_dir = project_dir.resolve()
+        self.options = options
+        self.on_build = on_build
+        self.state = BuildState()
+        self.stop = threading.Event()
+        self.output_dir = open_project(self.project_dir, options.out).output_dir
+        handler = partial(_Handler, self)
+        self.httpd = http.server.ThreadingHTTPServer((options.host, options.port), handler)
+        self.httpd.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def rebuild(self) -> list[Problem]:
+        """A full build (the config may have changed too); the page reloads after it."""
+        project = open_project(self.project_dir, self.options.out)
+        self.output_dir = project.output_dir
+        report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
+                                             jobs=1))
+        with self.state.lock:
+            self.state.problems = [p for p in report.problems if p.is_error]
+            self.state.version += 1
+        if self.on_build:
+            self.on_build(report.problems)
+        return report.problems
+
+    def watch(self) -> None:
+        paths = [self.project_dir / name for name in WATCHED if (self.project_dir / name).exists()]
+        output = str(self.output_dir)
+        for _changes in watchfiles.watch(
+                *paths, stop_event=self.stop, debounce=self.options.debounce_ms,
+                watch_filter=lambda _change, path: not path.startswith(output),
+                raise_interrupt=False):
+            self.rebuild()
+
+    def start(self) -> None:
+        """Serve and watch in background threads (the CLI then waits; tests drive it)."""
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        threading.Thread(target=self.watch, daemon=True).start()
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, server: DevServer, *args, **kwargs) -> None:
+        self.dev = server
+        super().__init__(*args, directory=str(server.output_dir), **kwargs)
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's name
+        pass  # a request log on every reload poll would drown the build messages
+
+    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if self.path == VERSION_PATH:
+            self._send(str(self.dev.state.version).encode(), "text/plain; charset=utf-8")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix == ".html":
+            page = path.read_text(encoding="utf-8") if path.is_file() else _EMPTY_PAGE
+            self._send(self._decorate(page).encode("utf-8"), "text/html; charset=utf-8",
+                       200 if path.is_file() else 404)
+            return
+        super().do_GET()
+
+    def _decorate(self, page: str) -> str:
+        with self.dev.state.lock:
+            problems = list(self.dev.state.problems)
+        extra = _error_panel(problems, self.dev.project_dir) if problems else ""
+        if self.dev.options.livereload:
+            extra += RELOAD_SCRIPT
+        if "</body>" in page:
+            return page.replace("</body>", extra + "</body>", 1)
+        return page + extra
+
+    def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+_EMPTY_PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<title>Not built</title></head><body><h1>Nothing here yet</h1>"
+               "<p>This page has not been built.</p></body></html>")
+
+
+def _error_panel(problems: list[Problem], root: Path) -> str:
+    items = "".join(f"<li><code>{html.escape(p.headline(root))}</code></li>" for p in problems)
+    return ('<section id="winback-errors" role="alert" style="position:fixed;left:0;right:0;'
+            'bottom:0;max-height:50vh;overflow:auto;background:#fdf1e6;color:#1d232b;'
+            'border-top:4px solid #a3262a;padding:.75rem 1.25rem;font:14px/1.4 sans-serif;'
+            'z-index:1000"><h2 style="margin:0 0 .5rem;font-size:16px">The last build has '
+            f'{len(problems)} error{"s" if len(problems) != 1 else ""}; this page may be out of '
+            f'date</h2><ul style="margin:0;padding-left:1.2rem">{items}</ul></section>')

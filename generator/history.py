@@ -1,0 +1,85 @@
+"""Load, from git: when each account file last changed, by whom, and recently how.
+
+One `git log` for the whole accounts folder rather than one per file, so a
+thousand accounts cost one process. Without git, outside a repository, or in
+a shallow clone (whose oldest commit would seem to change every file), there
+is no history and the dossiers say why instead of showing wrong dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RECENT = 5  # changes shown per file
+RECORD, FIELD = "\x1e", "\x1f"
+
+
+@dataclass(frozen=True)
+class Change:
+    commit: str
+    date: dt.date
+    author: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    changes: tuple[Change, ...]  # newest first
+    edited: bool = False  # changed in the working tree since the last commit
+
+    @property
+    def last(self) -> Change | None:
+        return self.changes[0] if self.changes else None
+
+
+@dataclass(frozen=True)
+class RepoHistory:
+    available: bool
+    reason: str = ""  # why not, when not available
+    files: dict[Path, FileHistory] = field(default_factory=dict)
+
+    def of(self, path: Path) -> FileHistory | None:
+        return self.files.get(path.resolve()) if self.available else None
+
+
+def read_history(accounts_dir: Path) -> RepoHistory:
+    if shutil.which("git") is None:
+        return RepoHistory(False, "git is not installed")
+    top = _git(accounts_dir, "rev-parse", "--show-toplevel")
+    if top is None:
+        return RepoHistory(False, "the project is not a git repository")
+    if _git(accounts_dir, "rev-parse", "--is-shallow-repository") == "true":
+        return RepoHistory(False, "the repository is a shallow clone, so its history is incomplete")
+    root = Path(top).resolve()
+    log = _git(accounts_dir, "log", f"--format={RECORD}%h{FIELD}%as{FIELD}%an{FIELD}%s",
+               "--name-only", "--no-renames", "--", ".") or ""
+    changes: dict[Path, list[Change]] = {}
+    for record in log.split(RECORD)[1:]:
+        header, _, names = record.partition("\n")
+        commit, date, author, subject = header.split(FIELD, 3)
+        change = Change(commit, dt.date.fromisoformat(date), author, subject)
+        for name in filter(None, names.splitlines()):
+            found = changes.setdefault((root / name).resolve(), [])
+            if len(found) < RECENT:
+                found.append(change)
+    status = _git(accounts_dir, "status", "--porcelain", "--no-renames", "--", ".") or ""
+    edited = {(root / line[3:]).resolve() for line in status.splitlines() if len(line) > 3}
+    files = {path: FileHistory(tuple(found), path in edited) for path, found in changes.items()}
+    for path in edited - files.keys():
+        files[path] = FileHistory((), True)
+    return RepoHistory(True, "", files)
+
+
+def _git(where: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(where), *args],
+                              capture_output=True, text=True,
+                              encoding="utf-8", errors="replace", timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    # Only newlines are trimmed: str.strip() would also eat the record separators.
+    return done.stdout.strip("\n") if done.returncode == 0 else None

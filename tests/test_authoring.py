@@ -1,0 +1,250 @@
+"""The authoring workflow: init, new, git history, serve, completion, pre-commit hooks."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import FULL_ACCOUNT, REPO, TODAY, front, write
+
+from generator.cli import main
+from generator.commands.build import BuildOptions, build
+from generator.commands.serve import DevServer, ServeOptions
+from generator.project import open_project
+
+
+def run(*args, cwd: Path | None = None):
+    return CliRunner().invoke(main, [*(["-C", str(cwd)] if cwd else []), *args])
+
+
+# --- init and new -----------------------------------------------------------------
+
+
+def test_init_creates_a_project_that_builds_and_checks(tmp_path):
+    target = tmp_path / "dossiers"
+    result = run("init", str(target))
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        ".gitignore", ".pre-commit-config.yaml", "README.md",
+        "content/accounts/northwind-freight.md", "winback.yaml"]
+    assert "/output/" in (target / ".gitignore").read_text()
+    assert yaml.safe_load((target / "winback.yaml").read_text()) is None  # all defaults, commented
+    assert run("check", cwd=target).exit_code == 0
+    assert run("build", "--no-pdf", cwd=target).exit_code == 0
+
+
+def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path):
+    write(tmp_path / "README.md", "mine\n")
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"would overwrite {tmp_path / 'README.md'}" in result.output
+    assert (tmp_path / "README.md").read_text() == "mine\n"
+    assert not (tmp_path / "winback.yaml").exists()
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Northwind Freight", "northwind-freight"),
+    ("Café Léon & Fils", "cafe-leon-fils"),
+    ("  O'Brien's -- Plumbing, Inc.  ", "o-brien-s-plumbing-inc"),
+])
+def test_new_derives_a_safe_slug_and_prints_the_path(project_dir, name, slug):
+    result = run("new", name, "--owner", "Dana: Ops", "--today", "2026-11-26", cwd=project_dir)
+    assert result.exit_code == 0, result.output
+    path = project_dir / "content" / "accounts" / f"{slug}.md"
+    assert result.output == f"{path}\n"
+    text = path.read_text()
+    assert 'owner: "Dana: Ops"' in text and "lost: 2026-11-26" in text
+    for heading in ("Why they signed", "Wins", "Complaints", "Why we lost them",
+                    "What we changed", "New needs", "Our commitment", "History"):
+        assert f"## {heading}\n<!--" in text
+    check = run("check", "--format", "json", str(path), cwd=project_dir)
+    assert check.exit_code == 0, check.output  # valid as created; only warnings
+
+
+def test_new_file_shows_prompts_not_its_hints(project_dir):
+    run("new", "Acme", "--status", "at-risk", cwd=project_dir)
+    build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    page = (project_dir / "output" / "accounts" / "acme.html").read_text()
+    assert "YYYY-MM-DD" not in page
+    assert page.count('class="prompt"') >= 8
+
+
+def test_new_refuses_to_overwrite_and_names_without_letters(project_dir):
+    assert run("new", "Acme", cwd=project_dir).exit_code == 0
+    again = run("new", "ACME", cwd=project_dir)
+    assert again.exit_code == 1 and "acme.md already exists" in again.output
+    assert run("new", "日本", cwd=project_dir).exit_code == 1
+
+
+def test_project_archetype_overrides_the_builtin(project_dir):
+    write(project_dir / "archetypes" / "account.md",
+          "---\nname: {{ name }}\nstatus: {{ status }}\n---\n\nCustom {{ slug }}\n")
+    run("new", "Beta Co", "--status", "active", cwd=project_dir)
+    assert (project_dir / "content" / "accounts" / "beta-co.md").read_text() == (
+        "---\nname: Beta Co\nstatus: active\n---\n\nCustom beta-co\n")
+
+
+# --- git history ------------------------------------------------------------------------
+
+
+def git(cwd: Path, *args: str, author: str = "Dana Reyes", date: str = "2026-01-10T10:00:00"):
+    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "a@example.com",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(project_dir, add_account):
+    git(project_dir, "init", "-q", "-b", "main")
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("old", front("""
+        name: Old Co
+        status: active
+    """))
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "-m", "Add two accounts", date="2026-01-10T10:00:00")
+    path = project_dir / "content" / "accounts" / "northwind.md"
+    path.write_text(path.read_text().replace("value: 5200000", "value: 5300000"))
+    git(project_dir, "commit", "-q", "-am", "Northwind: new annual value", author="Sam Okafor",
+        date="2026-11-02T09:30:00")
+    return project_dir
+
+
+def built_page(project_dir: Path, slug: str) -> str:
+    build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    return re.sub(r"\s+", " ", (project_dir / "output" / "accounts" / f"{slug}.html").read_text())
+
+
+def test_dossier_shows_last_change_author_and_recent_changes(repo):
+    page = built_page(repo, "northwind")
+    history = re.search(r'<section id="file-history".*?</section>', page).group(0)
+    assert "Last changed 2 Nov 2026 by Sam Okafor." in history
+    changes = re.findall(r"</time> ([^:]+): ([^<]+) <code>", history)
+    assert changes == [("Sam Okafor", "Northwind: new annual value"),
+                       ("Dana Reyes", "Add two accounts")]
+    assert "badge stale" not in page
+
+
+def test_stale_accounts_are_flagged_on_dossier_and_index(repo):
+    page = built_page(repo, "old")
+    assert "Stale: not updated since 10 Jan 2026" in page
+    index = re.sub(r"\s+", " ", (repo / "output" / "index.html").read_text())
+    assert re.search(r'Old Co</a> <span class="badge stale">Stale</span>', index)
+    assert not re.search(r'Northwind Freight</a> <span class="badge stale">', index)
+
+
+def test_uncommitted_edits_are_noted(repo):
+    path = repo / "content" / "accounts" / "old.md"
+    path.write_text(path.read_text() + "\n## History\n- 2026-11-20: Called.\n")
+    assert "with edits not yet committed" in built_page(repo, "old")
+
+
+def test_without_git_or_in_a_shallow_clone_history_degrades(repo, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("elsewhere")  # outside the repository above
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)],
+                   check=True, capture_output=True)
+    page = built_page(shallow, "northwind")
+    assert "No file history: the repository is a shallow clone" in page
+    plain = tmp_path / "plain"
+    write(plain / "content" / "accounts" / "northwind.md", FULL_ACCOUNT)
+    assert "No file history: the project is not a git repository" in built_page(plain, "northwind")
+
+
+# --- serve --------------------------------------------------------------------------------
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for_version(server: DevServer, after: int, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if int(fetch(server.url + "__winback/version")) > after:
+            return
+        time.sleep(0.05)
+    raise AssertionError("no rebuild happened")
+
+
+@pytest.fixture
+def server(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50))
+    dev.rebuild()
+    dev.start()
+    time.sleep(0.3)  # let the watcher start before files change
+    yield dev
+    dev.shutdown()
+
+
+def test_serve_rebuilds_after_an_edit_and_reloads(server, project_dir):
+    page = fetch(server.url + "accounts/northwind.html")
+    assert "$5,200,000" in page and "/__winback/version" in page
+    path = project_dir / "content" / "accounts" / "northwind.md"
+    path.write_text(path.read_text().replace("value: 5200000", "value: 7100000"))
+    wait_for_version(server, 1)
+    assert "$7,100,000" in fetch(server.url + "accounts/northwind.html")
+    assert not (project_dir / "output" / "accounts" / "northwind.html").read_text().count(
+        "__winback")  # the reload script is added when served, never written
+
+
+def test_serve_shows_errors_in_the_page_until_fixed(server, project_dir):
+    path = project_dir / "content" / "accounts" / "northwind.md"
+    good = path.read_text()
+    path.write_text(good.replace("status: lost", "status: lsot"))
+    wait_for_version(server, 1)
+    panel = re.search(r'<section id="winback-errors".*?</section>', fetch(server.url))
+    assert panel and "northwind.md:3:9: status: &#x27;lsot&#x27; is not one of" in panel.group(0)
+    path.write_text(good)
+    wait_for_version(server, 2)
+    assert "winback-errors" not in fetch(server.url)
+
+
+def test_serve_stays_inside_the_output_folder(server, project_dir):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        fetch(server.url + "%2e%2e/content/accounts/northwind.md")
+    assert refused.value.code == 404
+
+
+# --- completion and hooks ----------------------------------------------------------------
+
+
+def test_shell_completion_scripts_and_slugs(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    winback = str(Path(sys.executable).with_name("winback"))
+    for shell in ("bash", "zsh", "fish"):
+        done = subprocess.run([winback], env={**os.environ, "_WINBACK_COMPLETE": f"{shell}_source"},
+                              capture_output=True, text=True, cwd=project_dir)
+        assert done.returncode == 0 and "_WINBACK_COMPLETE" in done.stdout, shell
+    done = subprocess.run([winback, "pdf", "nor"], capture_output=True, text=True, cwd=project_dir,
+                          env={**os.environ, "_WINBACK_COMPLETE": "bash_complete",
+                               "COMP_WORDS": "winback pdf nor", "COMP_CWORD": "2"})
+    assert done.stdout.strip() == "plain,northwind"
+
+
+def test_pre_commit_hook_definition():
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "winback-check" and hook["entry"] == "winback check"
+    pattern = re.compile(hook["files"])
+    assert pattern.match("content/accounts/acme.md") and pattern.match("winback.yaml")
+    assert not pattern.match("README.md")
+
+
+def test_check_as_a_hook_ignores_config_file_arguments(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    write(project_dir / "winback.yaml", "title: Ours\n")
+    result = run("check", str(project_dir / "winback.yaml"),
+                 str(project_dir / "content" / "accounts" / "northwind.md"), cwd=project_dir)
+    assert (result.exit_code, result.output) == (0, "")
