@@ -22,7 +22,7 @@ from generator.commands.new import Refused, new_account
 from generator.commands.new import init as run_init
 from generator.commands.serve import DevServer, ServeOptions
 from generator.problems import did_you_mean, display_path, render_all
-from generator.pdf import default_jobs
+from generator.workers import default_jobs
 from generator.project import open_project
 from generator.render import plural
 from generator.schema import STATUSES
@@ -128,10 +128,14 @@ def build_options(command):
 @build_options
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also write a PDF brief next to each dossier.")
+@click.option("--clean", is_flag=True, help="Ignore what earlier builds left: rebuild everything.")
 @click.pass_obj
-def build(project_dir: Path, pdf: bool, **options) -> None:
-    """Build every account into an HTML dossier site and PDF briefs."""
-    _run_build(project_dir, pdf=pdf, only=(), **options)
+def build(project_dir: Path, pdf: bool, clean: bool, **options) -> None:
+    """Build every account into an HTML dossier site and PDF briefs.
+
+    Only what changed since the last build is rebuilt; --clean rebuilds all.
+    """
+    _run_build(project_dir, pdf=pdf, only=(), clean=clean, **options)
 
 
 def _complete_slugs(ctx: click.Context, _param, incomplete: str) -> list[str]:
@@ -153,10 +157,10 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 
 
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
-               jobs: int, pdf: bool, only: tuple[str, ...]) -> None:
+               jobs: int, pdf: bool, only: tuple[str, ...], clean: bool = False) -> None:
     started = time.perf_counter()
     project = open_project(project_dir, out)
-    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only)
+    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean)
     with _progress_bar(pdf) as bar:
         options.progress = bar
         report = run_build(project, options)
@@ -171,6 +175,10 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         made.append(plural(len(report.pdfs), "PDF brief"))
     if report.portfolio_pdf:
         made.append("the portfolio PDF")
+    remade = (f" ({plural(len(report.rebuilt), 'dossier')} and "
+              f"{plural(report.pdfs_made, 'PDF')} remade)"
+              if len(report.rebuilt) < len(report.built) or report.pdfs_made < len(report.pdfs)
+              else "")
     warnings = plural(report.warnings, "warning")
     if not report.ok or (strict and report.warnings):
         failed = len(set(report.failed))
@@ -179,7 +187,7 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
                    f"({elapsed:.2f} s).", err=True)
         sys.exit(1)
     opener = "" if only else f" Open {where}/index.html"
-    click.echo(f"Built {_and(made)} into {where}/, {warnings} ({elapsed:.2f} s).{opener}")
+    click.echo(f"Built {_and(made)} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}")
 
 
 def _and(items: list[str]) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from generator.history import FileHistory, RepoHistory
+from generator.history import FileHistory
 from generator.questions import MeetingScript, tailor
 from generator.schema import Account, Config, Entry, Facts, FollowUp, Person, QuestionBank
 
@@ -152,9 +152,9 @@ class Dossier:
 
 
 def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate,
-           repo: RepoHistory | None = None) -> Dossier:
+           history: FileHistory | None = None, history_note: str = "") -> Dossier:
+    """`history` is the account file's git history; `history_note` says why there is none."""
     as_of = when.day
-    history = repo.of(account.path) if repo else None
     last = history.last if history else None
     facts = account.facts
     labels = config.reason_labels()
@@ -178,7 +178,7 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
         addressee=next(iter(people.decision_makers + people.champions + people.others), None),
         check_ins=_check_ins(facts, config.check_in_every_days, as_of),
         history=history,
-        history_note=repo.reason if repo else "",
+        history_note=history_note,
         stale=bool(last and (as_of - last.date).days > config.stale_after_days),
     )
 

@@ -13,10 +13,8 @@ alone.
 
 from __future__ import annotations
 
-import concurrent.futures as futures
 import logging
 import mimetypes
-import os
 import re
 import signal
 from collections.abc import Callable, Iterator
@@ -24,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from generator.workers import run_all
 
 @dataclass(frozen=True)
 class PdfSettings:
@@ -101,7 +101,7 @@ class _Worker:
         weasy_log.propagate = False
         weasy_log.setLevel(logging.WARNING)
 
-    def render(self, job: PdfJob) -> PdfResult:
+    def run(self, job: PdfJob) -> PdfResult:
         result = PdfResult(job.slug)
         self.log_records.clear()
         fetcher = self._fetcher(result)
@@ -172,45 +172,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-# --- the pool ----------------------------------------------------------------
-
-_worker: _Worker | None = None
-
-
-def _start_worker(settings: PdfSettings) -> None:
-    global _worker
-    _worker = _Worker(settings)
-
-
-def _render_in_worker(job: PdfJob) -> PdfResult:
-    assert _worker is not None, "worker not initialised"
-    return _worker.render(job)
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def render_all(jobs: list[PdfJob], settings: PdfSettings, workers: int,
                on_done: Callable[[PdfResult], None]) -> None:
-    """Render every job, calling `on_done` in this process as each one finishes.
-
-    With one worker (or one job) everything runs here, without a pool; else a
-    process pool runs them, behind the standard `concurrent.futures` seam.
-    """
-    if not jobs:
-        return
-    workers = max(1, min(workers, len(jobs)))
-    if workers == 1:
-        worker = _Worker(settings)
-        for job in jobs:
-            on_done(worker.render(job))
-        return
-    with futures.ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                                     initargs=(settings,)) as pool:
-        pending = {pool.submit(_render_in_worker, job): job for job in jobs}
-        for future in futures.as_completed(pending):
-            try:
-                on_done(future.result())
-            except futures.process.BrokenProcessPool as exc:
-                on_done(PdfResult(pending[future].slug, error=f"PDF worker died: {exc}"))
+    """Render every job in worker processes, calling `on_done` here as each finishes."""
+    run_all(jobs, _Worker, (settings,), workers, on_done,
+            lambda job, exc: PdfResult(job.slug, error=f"PDF worker died: {exc}"))

@@ -9,12 +9,13 @@ before it reaches a page: account files come from many hands.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import jinja2
 import markdown
 import nh3
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.derive import STATUS_LABELS, Dossier
 from generator import charts
@@ -22,6 +23,9 @@ from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
+
+# Characters that can start Markdown or HTML syntax inside one line of text.
+MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#|~]|https?://|^\s*(?:[-+]|\d+[.)])\s|  $")
 
 # Theme files that are templates or notes, not assets to copy to output/assets/.
 NOT_ASSETS = {".html", ".md"}
@@ -122,6 +126,9 @@ class Renderer:
         return Markup(sanitise(self.markdown.convert(text)))
 
     def inline_markdown(self, text: str) -> Markup:
+        if not MARKDOWN_SYNTAX.search(text):
+            # Plain text, the usual case for list items: Markdown would only escape it.
+            return Markup(escape(text))
         html = str(self.block_markdown(text)).strip()
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]

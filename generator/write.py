@@ -43,3 +43,7 @@ class OutputDir:
             Path(temporary).unlink(missing_ok=True)
             raise
         return path
+
+    def remove(self, relative: str) -> None:
+        """Remove an output this tool made before, if it is still there."""
+        self.target(relative).unlink(missing_ok=True)

@@ -2,8 +2,9 @@
 
 A bad account is reported and skipped; every other account is still built,
 and the portfolio lists the skipped ones so nobody mistakes silence for
-"nothing to see". PDF briefs are rendered last, in worker processes, from
-the same HTML as the dossiers.
+"nothing to see". Rebuilds are incremental (`generator.cache`): only what has
+new inputs is redone. Dossiers and then PDF briefs are made by workers
+(`generator.workers`).
 """
 
 from __future__ import annotations
@@ -14,18 +15,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator.cache import (
+    Cache,
+    Fingerprints,
+    Record,
+    State,
+    problem_from_dict,
+    problem_to_dict,
+    stat_of,
+    unchanged,
+)
 from generator.derive import BuildDate, Dossier, build_date, derive
-from generator.history import read_history
+from generator.history import FileHistory, read_history
 from generator.ics import calendar
-from generator.portfolio import FailedAccount, portfolio
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
+from generator.portfolio import FailedAccount, portfolio
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
 from generator.render import RenderError, Renderer, theme_files
 from generator.validate import read_account
+from generator.workers import run_all
 from generator.write import OutputDir
 
 log = logging.getLogger("winback")
+
+PORTFOLIO = "portfolio"  # the portfolio's key among the pages; account slugs are the others
+POOL_THRESHOLD = 40  # fewer dossiers than this are made in-process: a pool costs more
 
 
 class Progress(Protocol):
@@ -43,29 +58,18 @@ class BuildOptions:
     pdf: bool = True
     jobs: int = 1
     only: tuple[str, ...] = ()  # slugs; empty means every account, plus the portfolio
+    clean: bool = False  # ignore the build state: rebuild everything
     progress: Progress | None = None
-
-
-@dataclass(frozen=True)
-class PrintPage:
-    """A written page to print as PDF, and the file its problems are reported against."""
-
-    key: str
-    source: Path
-    html: str
-    html_path: str
-    pdf_path: str
-
-
-PORTFOLIO = "portfolio"  # the key of the portfolio's page; account slugs are the others
 
 
 @dataclass
 class BuildReport:
     output_dir: Path
     accounts: int = 0
-    built: list[str] = field(default_factory=list)
-    pdfs: list[str] = field(default_factory=list)  # slugs of the account briefs written
+    built: list[str] = field(default_factory=list)  # slugs with a current dossier
+    rebuilt: list[str] = field(default_factory=list)  # of those, made in this run
+    pdfs: list[str] = field(default_factory=list)  # slugs with a current brief
+    pdfs_made: int = 0  # briefs (the portfolio's included) rendered in this run
     portfolio_pdf: bool = False
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -79,34 +83,30 @@ class BuildReport:
         return not self.failed and not any(p.is_error for p in self.problems)
 
 
+@dataclass(frozen=True)
+class PrintPage:
+    """A page to print as PDF, and the file its problems are reported against."""
+
+    key: str
+    source: Path
+    html_path: str
+    pdf_path: str
+
+
 def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
         return report  # a broken config would make every page wrong
-    paths = _selected_files(project, options.only, report)
-    when = build_date(options.today)
-    dossiers, failed = compile_accounts(project, paths, when, options.strict, report)
-    renderer = Renderer(project)
-    out = OutputDir(project.output_dir)
-    pages = _write_dossiers(dossiers, renderer, out, failed, report)
-    try:
-        if not options.only:
-            built = [d for d in dossiers if d.slug in report.built]
-            summary = portfolio(built, failed, project.config, when)
-            index = renderer.index(summary)
-            out.write("index.html", index)
-            pages.append(PrintPage(PORTFOLIO, project.accounts_dir, index, "index.html",
-                                   "portfolio.pdf"))
-            for owner in summary.owners:
-                out.write(f"owners/{owner.slug}.html", renderer.owner(owner, summary))
-            out.write("calendar.ics", calendar(summary, project.bank.agenda.meeting_minutes))
-        for name, data in theme_files(renderer).items():
-            out.write(name, data)
-    except RenderError as exc:
-        report.problems.append(exc.problem)
+    run = _Run(project, options, report)
+    run.accounts(_selected_files(project, options.only, report))
+    if not options.only:
+        run.remove_deleted()
+        run.portfolio()
+    run.assets()
     if options.pdf:
-        _write_pdfs(project, pages, out, options, report)
+        run.pdfs()
+    run.finish()
     return report
 
 
@@ -122,83 +122,288 @@ def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport
     return [by_slug[slug] for slug in sorted(set(only)) if slug in by_slug]
 
 
-def compile_accounts(project: Project, paths: list[Path], when: BuildDate, strict: bool,
-                     report: BuildReport) -> tuple[list[Dossier], list[FailedAccount]]:
-    """Load, validate and derive each account; what fails is reported and listed."""
-    dossiers: list[Dossier] = []
-    failed: list[FailedAccount] = []
-    repo = read_history(project.accounts_dir) if paths else None
-    for path in paths:
-        report.accounts += 1
-        account, problems = read_account(path, project.config)
-        report.problems.extend(problems.problems)
-        blocking = [p for p in problems.problems if p.is_error or strict]
-        if account is None or blocking:
-            first = (blocking or problems.problems)[0].headline(project.root)
-            failed.append(FailedAccount(path.stem, str(display_path(path, project.root)), first))
-            report.failed.append(path.stem)
-            continue
-        dossiers.append(derive(account, project.config, project.bank, when, repo))
-    return dossiers, failed
+class _Run:
+    """One build: what is stale is redone, what is not is taken from the state."""
 
+    def __init__(self, project: Project, options: BuildOptions, report: BuildReport) -> None:
+        self.project, self.options, self.report = project, options, report
+        self.when = build_date(options.today)
+        self.renderer = Renderer(project)
+        self.out = OutputDir(project.output_dir)
+        self.cache = Cache(project)
+        if options.clean:
+            self.cache.clear()
+        self.previous = self.cache.load()
+        # `winback pdf SLUG` redoes some accounts and leaves the rest of the state as it was.
+        self.state = (State(dict(self.previous.accounts), self.previous.portfolio)
+                      if options.only else State())
+        self.keys = Fingerprints(project, self.renderer.env, self.renderer.assets(), self.when,
+                                 options.strict)
+        self.fresh: dict[str, Dossier] = {}
+        self.print_pages: list[PrintPage] = []
 
-def _write_dossiers(dossiers: list[Dossier], renderer: Renderer, out: OutputDir,
-                    failed: list[FailedAccount], report: BuildReport) -> list[PrintPage]:
-    """Write each dossier page; returns them for printing as briefs."""
-    pages: list[PrintPage] = []
-    for dossier in dossiers:
-        try:
-            html = renderer.dossier(dossier)
-        except RenderError as exc:
-            report.problems.append(exc.problem)
-            failed.append(FailedAccount(dossier.slug, str(dossier.account.path),
-                                        exc.problem.headline()))
-            report.failed.append(dossier.slug)
-            continue
-        out.write(f"accounts/{dossier.slug}.html", html)
-        report.built.append(dossier.slug)
-        pages.append(PrintPage(dossier.slug, dossier.account.path, html,
-                               f"accounts/{dossier.slug}.html", f"accounts/{dossier.slug}.pdf"))
-        log.debug("wrote accounts/%s.html", dossier.slug)
-    return pages
+    # --- accounts ---------------------------------------------------------------
 
-
-def _write_pdfs(project: Project, pages: list[PrintPage], out: OutputDir,
-                options: BuildOptions, report: BuildReport) -> None:
-    settings = PdfSettings(
-        allowed_roots=(project.root, out.root, builtin_theme().resolve()),
-        variant=project.config.pdf_variant,
-        time_limit=project.config.pdf_time_limit,
-    )
-    by_key = {page.key: page for page in pages}
-    jobs = [PdfJob(page.key, page.html, out.target(page.html_path).as_uri()) for page in pages]
-    if options.progress:
-        options.progress.start(len(jobs))
-    seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
-
-    def finished(result: PdfResult) -> None:
-        page = by_key[result.slug]
-        for url, why in result.refused:
-            report.problems.append(Problem(page.source, 0, 0, "pdf",
-                                           f"refused to fetch '{url}': {why}",
-                                           "reference only files inside the project",
-                                           Severity.WARNING))
-        for message in sorted(set(result.warnings) - seen_warnings):
-            seen_warnings.add(message)
-            report.problems.append(Problem(page.source, 0, 0, "pdf", f"WeasyPrint: {message}",
-                                           "", Severity.WARNING))
-        if result.data is None:
-            report.problems.append(Problem(page.source, 0, 0, "pdf", result.error))
-            report.failed.append(result.slug)
-        else:
-            out.write(page.pdf_path, result.data)
-            if page.key == PORTFOLIO:
-                report.portfolio_pdf = True
+    def accounts(self, paths: list[Path]) -> None:
+        repo = read_history(self.project.accounts_dir) if paths else None
+        stale: list[_AccountTask] = []
+        for path in paths:
+            self.report.accounts += 1
+            history = repo.of(path) if repo else None
+            note = repo.reason if repo else ""
+            key = self.keys.account(_read_bytes(path), history)
+            record = self.previous.accounts.get(path.stem)
+            if (not self.options.only and record and record.key == key
+                    and unchanged(record.outputs, self.out.root)):
+                self._reuse(path, record)
             else:
-                report.pdfs.append(result.slug)
-            log.debug("wrote %s", page.pdf_path)
-        if options.progress:
-            options.progress.advance()
+                stale.append(_AccountTask(path, key, history, note))
+        workers = self.options.jobs if len(stale) >= POOL_THRESHOLD else 1
+        run_all(stale, _AccountWorker, (self.project, self.when, self.options.strict), workers,
+                self._made, lambda task, exc: _AccountResult(
+                    task.path, task.key, [Problem(task.path, 0, 0, "", f"worker died: {exc}")],
+                    None, None))
 
-    render_all(jobs, settings, options.jobs, finished)
-    report.pdfs.sort()
+    def _reuse(self, path: Path, record: Record) -> None:
+        self.state.accounts[path.stem] = record
+        self.report.problems.extend(problem_from_dict(p) for p in record.problems)
+        if record.failed:
+            self.report.failed.append(path.stem)
+        else:
+            self.report.built.append(path.stem)
+            self._print(path.stem, path)
+
+    def _made(self, result: _AccountResult) -> None:
+        slug = result.path.stem
+        self.report.problems.extend(result.problems)
+        blocking = [p for p in result.problems if p.is_error or self.options.strict]
+        record = Record(result.key, problems=[problem_to_dict(p) for p in result.problems])
+        if result.html is None or result.dossier is None or blocking:
+            first = (blocking or result.problems)[0]
+            record.failed = first.headline(self.project.root)
+            self.report.failed.append(slug)
+            self.cache.forget(slug)
+        else:
+            name = f"accounts/{slug}.html"
+            self.out.write(name, result.html)
+            record.outputs[name] = stat_of(self.out.root / name)
+            old = self.previous.accounts.get(slug)
+            if old and f"accounts/{slug}.pdf" in old.outputs:  # kept until remade or removed
+                record.outputs[f"accounts/{slug}.pdf"] = old.outputs[f"accounts/{slug}.pdf"]
+                record.pdf_key = old.pdf_key
+            self.cache.save_dossier(result.dossier)
+            self.fresh[slug] = result.dossier
+            self.report.built.append(slug)
+            self.report.rebuilt.append(slug)
+            self._print(slug, result.path)
+            log.debug("wrote %s", name)
+        self.state.accounts[slug] = record
+
+    def _print(self, slug: str, source: Path) -> None:
+        self.print_pages.append(PrintPage(slug, source, f"accounts/{slug}.html",
+                                          f"accounts/{slug}.pdf"))
+
+    def remove_deleted(self) -> None:
+        for slug in sorted(set(self.previous.accounts) - set(self.state.accounts)):
+            for name in self.previous.accounts[slug].outputs:
+                self.out.remove(name)
+            self.cache.forget(slug)
+            log.debug("removed the outputs of deleted account %s", slug)
+
+    # --- the portfolio ----------------------------------------------------------
+
+    def portfolio(self) -> None:
+        key = self.keys.portfolio(self.state.accounts)
+        previous = self.previous.portfolio
+        if previous and previous.key == key and unchanged(previous.outputs, self.out.root):
+            self.state.portfolio = previous
+            self._print_portfolio()
+            return
+        summary = portfolio(self._dossiers(), self._failed(), self.project.config, self.when)
+        record = Record(key)
+        try:
+            pages = {"index.html": self.renderer.index(summary)}
+            for owner in summary.owners:
+                pages[f"owners/{owner.slug}.html"] = self.renderer.owner(owner, summary)
+        except RenderError as exc:
+            self.report.problems.append(exc.problem)
+            self.state.portfolio = None
+            return
+        pages["calendar.ics"] = calendar(summary, self.project.bank.agenda.meeting_minutes)
+        for name, data in pages.items():
+            self.out.write(name, data)
+            record.outputs[name] = stat_of(self.out.root / name)
+        for name in set(previous.outputs if previous else ()) - set(pages):
+            if name == "portfolio.pdf" and previous:
+                record.outputs[name], record.pdf_key = previous.outputs[name], previous.pdf_key
+            else:
+                self.out.remove(name)  # an owner with no accounts left
+        self.state.portfolio = record
+        self._print_portfolio()
+
+    def _print_portfolio(self) -> None:
+        self.print_pages.append(PrintPage(PORTFOLIO, self.project.accounts_dir, "index.html",
+                                          "portfolio.pdf"))
+
+    def _dossiers(self) -> list[Dossier]:
+        dossiers = []
+        for slug in self.report.built:
+            dossier = self.fresh.get(slug) or self.cache.load_dossier(slug)
+            if dossier is None:  # the cache lost it: make it again
+                path = self.project.accounts_dir / f"{slug}.md"
+                account, _log = read_account(path, self.project.config)
+                if account is None:
+                    continue
+                repo = read_history(self.project.accounts_dir)
+                dossier = derive(account, self.project.config, self.project.bank, self.when,
+                                 repo.of(path), repo.reason)
+            dossiers.append(dossier)
+        return dossiers
+
+    def _failed(self) -> list[FailedAccount]:
+        return [FailedAccount(slug, str(display_path(self.project.accounts_dir / f"{slug}.md",
+                                                     self.project.root)), record.failed)
+                for slug, record in sorted(self.state.accounts.items()) if record.failed]
+
+    # --- theme assets and PDF briefs ---------------------------------------------
+
+    def assets(self) -> None:
+        for name, data in theme_files(self.renderer).items():
+            self.out.write(name, data)
+
+    def pdfs(self) -> None:
+        variant = self.project.config.pdf_variant
+        todo: list[tuple[PrintPage, str, str]] = []
+        for page in self.print_pages:
+            record = self._record(page.key)
+            if record is None:
+                continue
+            html = (self.out.root / page.html_path).read_text(encoding="utf-8")
+            key = self.keys.pdf(html, variant)
+            if (record.pdf_key == key and page.pdf_path in record.outputs
+                    and unchanged({page.pdf_path: record.outputs[page.pdf_path]}, self.out.root)):
+                self._current_pdf(page)
+                continue
+            todo.append((page, html, key))
+        self._render_pdfs(todo)
+
+    def _record(self, key: str) -> Record | None:
+        return self.state.portfolio if key == PORTFOLIO else self.state.accounts.get(key)
+
+    def _render_pdfs(self, todo: list[tuple[PrintPage, str, str]]) -> None:
+        settings = PdfSettings(
+            allowed_roots=(self.project.root, self.out.root, builtin_theme().resolve()),
+            variant=self.project.config.pdf_variant,
+            time_limit=self.project.config.pdf_time_limit,
+        )
+        pages = {page.key: (page, key) for page, _html, key in todo}
+        jobs = [PdfJob(page.key, html, self.out.target(page.html_path).as_uri())
+                for page, html, _key in todo]
+        if self.options.progress:
+            self.options.progress.start(len(jobs))
+        seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
+
+        def finished(result: PdfResult) -> None:
+            page, key = pages[result.slug]
+            record = self._record(page.key)
+            for url, why in result.refused:
+                self._problem(record, Problem(page.source, 0, 0, "pdf",
+                                              f"refused to fetch '{url}': {why}",
+                                              "reference only files inside the project",
+                                              Severity.WARNING))
+            for message in sorted(set(result.warnings) - seen_warnings):
+                seen_warnings.add(message)
+                self._problem(record, Problem(page.source, 0, 0, "pdf", f"WeasyPrint: {message}",
+                                              "", Severity.WARNING))
+            if result.data is None:
+                self._problem(record, Problem(page.source, 0, 0, "pdf", result.error))
+                self.report.failed.append(result.slug)
+                record.outputs.pop(page.pdf_path, None)
+                record.pdf_key = ""
+                self.out.remove(page.pdf_path)
+            else:
+                self.out.write(page.pdf_path, result.data)
+                record.outputs[page.pdf_path] = stat_of(self.out.root / page.pdf_path)
+                record.pdf_key = key
+                self._current_pdf(page)
+                self.report.pdfs_made += 1
+                log.debug("wrote %s", page.pdf_path)
+            if self.options.progress:
+                self.options.progress.advance()
+
+        render_all(jobs, settings, self.options.jobs, finished)
+        self.report.pdfs.sort()
+
+    def _current_pdf(self, page: PrintPage) -> None:
+        if page.key == PORTFOLIO:
+            self.report.portfolio_pdf = True
+        else:
+            self.report.pdfs.append(page.key)
+
+    def _problem(self, record: Record | None, problem: Problem) -> None:
+        """A PDF problem: reported now, and again by rebuilds that reuse the brief."""
+        self.report.problems.append(problem)
+        if record is not None and problem.severity is Severity.WARNING:
+            record.problems.append(problem_to_dict(problem))
+
+    def finish(self) -> None:
+        self.report.built.sort()
+        self.report.failed = sorted(set(self.report.failed))
+        self.cache.save(self.state)
+
+
+# --- the dossier worker -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _AccountTask:
+    path: Path
+    key: str
+    history: FileHistory | None
+    history_note: str
+
+
+@dataclass(frozen=True)
+class _AccountResult:
+    path: Path
+    key: str
+    problems: list[Problem]
+    dossier: Dossier | None
+    html: str | None
+
+
+class _AccountWorker:
+    """Loads, validates, derives and renders one account at a time, in any process."""
+
+    def __init__(self, project: Project, when: BuildDate, strict: bool) -> None:
+        self.project, self.when, self.strict = project, when, strict
+        self.renderer = Renderer(project)
+
+    def run(self, task: _AccountTask) -> _AccountResult:
+        dossier, problems = compile_account(self.project, task.path, self.when, self.strict,
+                                            task.history, task.history_note)
+        if dossier is None:
+            return _AccountResult(task.path, task.key, problems, None, None)
+        try:
+            html = self.renderer.dossier(dossier)
+        except RenderError as exc:
+            return _AccountResult(task.path, task.key, [*problems, exc.problem], None, None)
+        return _AccountResult(task.path, task.key, problems, dossier, html)
+
+
+def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
+                    history: FileHistory | None = None,
+                    history_note: str = "") -> tuple[Dossier | None, list[Problem]]:
+    """Load, validate and derive one account; None when it has blocking problems."""
+    account, problems = read_account(path, project.config)
+    if account is None or any(p.is_error or strict for p in problems.problems):
+        return None, problems.problems
+    dossier = derive(account, project.config, project.bank, when, history, history_note)
+    return dossier, problems.problems
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -8,9 +8,10 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from generator.commands.build import BuildReport, compile_accounts
+from generator.commands.build import BuildReport, compile_account
 from generator.derive import STATUS_LABELS, build_date
-from generator.portfolio import portfolio
+from generator.history import read_history
+from generator.portfolio import FailedAccount, portfolio
 from generator.project import Project
 
 
@@ -43,7 +44,17 @@ def list_accounts(project: Project, filters: Filters,
     if not project.ok:
         return [], report
     when = build_date(today)
-    dossiers, failed = compile_accounts(project, project.account_files(), when, False, report)
+    repo = read_history(project.accounts_dir)
+    dossiers, failed = [], []
+    for path in project.account_files():
+        report.accounts += 1
+        dossier, problems = compile_account(project, path, when, False, repo.of(path), repo.reason)
+        report.problems.extend(problems)
+        if dossier is None:
+            report.failed.append(path.stem)
+            failed.append(FailedAccount(path.stem, str(path), problems[0].headline()))
+        else:
+            dossiers.append(dossier)
     rows = []
     for d in portfolio(dossiers, failed, project.config, when).dossiers:
         facts = d.facts

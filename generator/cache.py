@@ -1,0 +1,179 @@
+"""The build state that makes rebuilds incremental.
+
+Each output is recorded with a fingerprint of everything it was made from:
+the account file's bytes, its git history, the templates it uses (followed
+through extends, includes and imports), the config, the question bank, the
+build date and the tool's version. A rebuild redoes only what has a new
+fingerprint or whose output file changed or went missing since it was
+written, re-reports the problems of what it skips, and removes what it made
+before but no longer makes.
+
+The state lives in the project's `.winback-cache/`, one folder per output
+folder, beside the derived dossiers it keeps for the portfolio pages. It is
+trusted like the output folder: it is written only by winback, and a state
+from another version of winback is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from generator import __version__
+from generator.derive import BuildDate, Dossier
+from generator.history import FileHistory
+from generator.problems import Problem, Severity
+from generator.project import Project
+
+CACHE_DIR = ".winback-cache"
+STATE_FORMAT = 1
+
+
+def digest(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part.encode("utf-8") if isinstance(part, str) else part)
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+@dataclass
+class Record:
+    """What one account (or the portfolio) produced, and from what."""
+
+    key: str
+    outputs: dict[str, list[int]] = field(default_factory=dict)  # path -> [size, mtime_ns]
+    problems: list[dict] = field(default_factory=list)
+    failed: str = ""  # the first blocking problem, when the account did not build
+    pdf_key: str = ""
+
+
+@dataclass
+class State:
+    accounts: dict[str, Record] = field(default_factory=dict)
+    portfolio: Record | None = None
+
+
+class Fingerprints:
+    """The parts of every key that do not depend on one account."""
+
+    def __init__(self, project: Project, env: jinja2.Environment, assets: dict[str, Path],
+                 when: BuildDate, strict: bool) -> None:
+        self.env = env
+        self.common = digest(
+            __version__, project.config.model_dump_json(),
+            project.bank.model_dump_json() if project.bank else "",
+            when.day.isoformat(), str(when.pinned), str(strict))
+        self.assets = digest(*(part for name, path in assets.items()
+                               for part in (name, path.read_bytes())))
+        self.weasyprint = metadata.version("weasyprint")
+        self._templates: dict[str, str] = {}
+
+    def template(self, name: str) -> str:
+        """The digest of a template and of every template it uses."""
+        if name not in self._templates:
+            seen: dict[str, bytes] = {}
+            self._collect(name, seen)
+            self._templates[name] = digest(*(part for key in sorted(seen)
+                                              for part in (key, seen[key])))
+        return self._templates[name]
+
+    def _collect(self, name: str, seen: dict[str, bytes]) -> None:
+        source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
+        seen[name] = source.encode("utf-8")
+        for used in meta.find_referenced_templates(self.env.parse(source)):
+            if used and used not in seen:
+                self._collect(used, seen)
+
+    def account(self, data: bytes, history: FileHistory | None) -> str:
+        return digest(self.common, self.template("dossier.html"), data, repr(history))
+
+    def pdf(self, html: str, variant: str) -> str:
+        return digest(html, self.assets, variant, self.weasyprint)
+
+    def portfolio(self, accounts: dict[str, Record]) -> str:
+        parts = [f"{slug}:{record.key}:{record.failed}" for slug, record in sorted(accounts.items())]
+        return digest(self.common, self.template("index.html"), self.template("owner.html"),
+                      *parts)
+
+
+class Cache:
+    def __init__(self, project: Project) -> None:
+        name = digest(str(project.output_dir))[:16]
+        self.folder = project.root / CACHE_DIR / name
+        self.state_file = self.folder / "state.json"
+
+    def load(self) -> State:
+        try:
+            raw = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return State()
+        if raw.get("format") != STATE_FORMAT or raw.get("version") != __version__:
+            return State()
+        portfolio = raw.get("portfolio")
+        return State({slug: Record(**record) for slug, record in raw["accounts"].items()},
+                     Record(**portfolio) if portfolio else None)
+
+    def save(self, state: State) -> None:
+        data = {"format": STATE_FORMAT, "version": __version__,
+                "accounts": {slug: asdict(r) for slug, r in sorted(state.accounts.items())},
+                "portfolio": asdict(state.portfolio) if state.portfolio else None}
+        _atomic_write(self.state_file, json.dumps(data, indent=1).encode("utf-8"))
+
+    def clear(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def save_dossier(self, dossier: Dossier) -> None:
+        _atomic_write(self._dossier_file(dossier.slug), pickle.dumps(dossier, protocol=5))
+
+    def load_dossier(self, slug: str) -> Dossier | None:
+        try:
+            return pickle.loads(self._dossier_file(slug).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def forget(self, slug: str) -> None:
+        self._dossier_file(slug).unlink(missing_ok=True)
+
+    def _dossier_file(self, slug: str) -> Path:
+        return self.folder / "dossiers" / f"{slug}.pickle"
+
+
+def stat_of(path: Path) -> list[int]:
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def unchanged(outputs: dict[str, list[int]], root: Path) -> bool:
+    """Every recorded output is still there, as it was written."""
+    try:
+        return all(stat_of(root / name) == list(seen) for name, seen in outputs.items())
+    except OSError:
+        return False
+
+
+def problem_to_dict(problem: Problem) -> dict:
+    return {"path": str(problem.path), "line": problem.line, "column": problem.column,
+            "field": problem.field, "message": problem.message, "hint": problem.hint,
+            "severity": problem.severity.value}
+
+
+def problem_from_dict(data: dict) -> Problem:
+    return Problem(Path(data["path"]), data["line"], data["column"], data["field"],
+                   data["message"], data["hint"], Severity(data["severity"]))
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
