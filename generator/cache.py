@@ -16,17 +16,17 @@ from another version of winback is ignored.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 import jinja2
-from jinja2 import meta
 
 from generator import __version__
 from generator.derive import BuildDate, Dossier
@@ -35,6 +35,10 @@ from generator.problems import Problem, Severity
 from generator.project import Project
 
 CACHE_DIR = ".winback-cache"
+# The templates a template uses by name. (Parsing each template with jinja2.meta would
+# find the same names but costs a tenth of a second, most of a no-op rebuild.)
+TEMPLATE_REFERENCE = re.compile(
+    r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 STATE_FORMAT = 1
 
 
@@ -75,7 +79,6 @@ class Fingerprints:
             when.day.isoformat(), str(when.pinned), str(strict))
         self.assets = digest(*(part for name, path in assets.items()
                                for part in (name, path.read_bytes())))
-        self.weasyprint = metadata.version("weasyprint")
         self._templates: dict[str, str] = {}
 
     def template(self, name: str) -> str:
@@ -90,15 +93,17 @@ class Fingerprints:
     def _collect(self, name: str, seen: dict[str, bytes]) -> None:
         source, _filename, _uptodate = self.env.loader.get_source(self.env, name)
         seen[name] = source.encode("utf-8")
-        for used in meta.find_referenced_templates(self.env.parse(source)):
-            if used and used not in seen:
+        for used in TEMPLATE_REFERENCE.findall(source):
+            if used not in seen:
                 self._collect(used, seen)
 
     def account(self, data: bytes, history: FileHistory | None) -> str:
         return digest(self.common, self.template("dossier.html"), data, repr(history))
 
     def pdf(self, html: str, variant: str) -> str:
-        return digest(html, self.assets, variant, self.weasyprint)
+        from importlib import metadata
+
+        return digest(html, self.assets, variant, metadata.version("weasyprint"))
 
     def portfolio(self, accounts: dict[str, Record]) -> str:
         parts = [f"{slug}:{record.key}:{record.failed}" for slug, record in sorted(accounts.items())]
@@ -111,8 +116,10 @@ class Cache:
         name = digest(str(project.output_dir))[:16]
         self.folder = project.root / CACHE_DIR / name
         self.state_file = self.folder / "state.json"
+        self.loaded: State | None = None
 
     def load(self) -> State:
+        self.loaded = None
         try:
             raw = json.loads(self.state_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -120,20 +127,30 @@ class Cache:
         if raw.get("format") != STATE_FORMAT or raw.get("version") != __version__:
             return State()
         portfolio = raw.get("portfolio")
-        return State({slug: Record(**record) for slug, record in raw["accounts"].items()},
-                     Record(**portfolio) if portfolio else None)
+        self.loaded = State({slug: Record(**record) for slug, record in raw["accounts"].items()},
+                            Record(**portfolio) if portfolio else None)
+        return copy.deepcopy(self.loaded)
 
     def save(self, state: State) -> None:
+        if state == self.loaded:
+            return  # a no-op build leaves the state file alone
         data = {"format": STATE_FORMAT, "version": __version__,
                 "accounts": {slug: asdict(r) for slug, r in sorted(state.accounts.items())},
                 "portfolio": asdict(state.portfolio) if state.portfolio else None}
-        _atomic_write(self.state_file, json.dumps(data, indent=1).encode("utf-8"))
+        _atomic_write(self.state_file, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
     def clear(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def save_dossier(self, dossier: Dossier) -> None:
+    def save_dossier(self, dossier: Dossier, events: bytes) -> None:
         _atomic_write(self._dossier_file(dossier.slug), pickle.dumps(dossier, protocol=5))
+        _atomic_write(self._events_file(dossier.slug), events)
+
+    def load_events(self, slug: str) -> bytes | None:
+        try:
+            return self._events_file(slug).read_bytes()
+        except OSError:
+            return None
 
     def load_dossier(self, slug: str) -> Dossier | None:
         try:
@@ -143,6 +160,10 @@ class Cache:
 
     def forget(self, slug: str) -> None:
         self._dossier_file(slug).unlink(missing_ok=True)
+        self._events_file(slug).unlink(missing_ok=True)
+
+    def _events_file(self, slug: str) -> Path:
+        return self.folder / "dossiers" / f"{slug}.ics"
 
     def _dossier_file(self, slug: str) -> Path:
         return self.folder / "dossiers" / f"{slug}.pickle"

@@ -1,4 +1,8 @@
-"""The `winback` command line: parses arguments, calls `generator.commands`."""
+"""The `winback` command line: parses arguments, calls `generator.commands`.
+
+Each command imports its module when it runs, so that starting `winback` costs
+only what that command needs (a no-op rebuild is mostly start-up).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +18,6 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.commands.build import BuildOptions
-from generator.commands.build import build as run_build
-from generator.commands.check import check as run_check
-from generator.commands.list import Filters, as_csv, as_json, as_table, list_accounts
-from generator.commands.new import Refused, new_account
-from generator.commands.new import init as run_init
-from generator.commands.serve import DevServer, ServeOptions
 from generator.problems import did_you_mean, display_path, render_all
 from generator.workers import default_jobs
 from generator.project import open_project
@@ -158,6 +155,9 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
                jobs: int, pdf: bool, only: tuple[str, ...], clean: bool = False) -> None:
+    from generator.commands.build import BuildOptions
+    from generator.commands.build import build as run_build
+
     started = time.perf_counter()
     project = open_project(project_dir, out)
     options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean)
@@ -223,6 +223,8 @@ class _BarProgress:
 @click.pass_obj
 def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     """Validate account files; silent and exit 0 when all is well."""
+    from generator.commands.check import check as run_check
+
     project = open_project(project_dir)
     report = run_check(project, paths)
     if output_format == "json":
@@ -250,6 +252,8 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
 def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_format,
                  today) -> None:
     """List accounts in the terminal: lost first, most valuable first."""
+    from generator.commands.list import Filters, as_csv, as_json, as_table, list_accounts
+
     project = open_project(project_dir)
     filters = Filters(tuple(statuses), owner, reason, not_ready)
     if reason and reason not in project.config.reason_labels():
@@ -276,6 +280,9 @@ def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_f
                 type=click.Path(file_okay=False, path_type=Path))
 def init(directory: Path) -> None:
     """Start a dossier repository: settings, an example account, .gitignore, pre-commit."""
+    from generator.commands.new import Refused
+    from generator.commands.new import init as run_init
+
     try:
         created = run_init(directory)
     except Refused as exc:
@@ -294,6 +301,8 @@ def init(directory: Path) -> None:
 @click.pass_obj
 def new(project_dir: Path, name: str, status: str, owner: str, today: dt.date | None) -> None:
     """Add content/accounts/<slug>.md for a client, from the archetype."""
+    from generator.commands.new import Refused, new_account
+
     try:
         path = new_account(project_dir, name, status, owner, today or dt.date.today())
     except Refused as exc:
@@ -316,6 +325,8 @@ def new(project_dir: Path, name: str, status: str, owner: str, today: dt.date | 
 def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload: bool,
           pdf: bool, today: dt.date | None) -> None:
     """Build, serve the site locally, and rebuild when a file is saved."""
+    from generator.commands.serve import DevServer, ServeOptions
+
     def report(problems) -> None:
         _print_problems(problems, Path.cwd())
         click.echo(f"Rebuilt at {time.strftime('%H:%M:%S')}: "

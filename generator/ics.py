@@ -3,7 +3,8 @@
 Each event's UID is made from the account slug and what the event is, never
 from its position or time, so importing a rebuilt calendar updates events
 instead of duplicating them. Times are floating (local wall-clock time), as
-written in the account files.
+written in the account files. Each account's events are made with its dossier
+and kept, so a rebuild after one edit joins them rather than remaking all.
 """
 
 from __future__ import annotations
@@ -11,31 +12,35 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-import icalendar
-
 from generator import __version__
 from generator.derive import Dossier
-from generator.portfolio import Portfolio
 
 FOLLOW_UP_MINUTES = 15
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+END = b"END:VCALENDAR\r\n"
 
 
-def calendar(portfolio: Portfolio, meeting_minutes: int) -> bytes:
+def calendar(title: str, events: list[bytes]) -> bytes:
+    """The calendar, from the accounts' events (each from `account_events`) in order."""
+    import icalendar  # imported here: most rebuilds do not remake the calendar
+
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//winback//winback {__version__}//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", portfolio.title)
-    events = [event for dossier in portfolio.dossiers
-              for event in _events(dossier, meeting_minutes)]
-    for event in sorted(events, key=lambda e: str(e["uid"])):
-        cal.add_component(event)
-    return cal.to_ical()
+    cal.add("x-wr-calname", title)
+    empty = cal.to_ical()
+    return empty[: -len(END)] + b"".join(events) + END
 
 
-def _events(dossier: Dossier, meeting_minutes: int) -> list[icalendar.Event]:
+def account_events(dossier: Dossier, meeting_minutes: int) -> bytes:
+    """One account's meeting and follow-ups as VEVENTs, ordered by UID."""
+    events = _events(dossier, meeting_minutes)
+    return b"".join(event.to_ical() for event in sorted(events, key=lambda e: str(e["uid"])))
+
+
+def _events(dossier: Dossier, meeting_minutes: int) -> list:
     facts = dossier.facts
     stamp = (dt.datetime.combine(dossier.prepared, dt.time(), dt.timezone.utc)
              if dossier.prepared else EPOCH)
@@ -70,7 +75,9 @@ def _events(dossier: Dossier, meeting_minutes: int) -> list[icalendar.Event]:
 
 
 def _event(ident: str, stamp: dt.datetime, start: dt.datetime, minutes: int, summary: str,
-           description: str) -> icalendar.Event:
+           description: str):
+    import icalendar
+
     event = icalendar.Event()
     event.add("uid", f"{ident}@winback")
     event.add("dtstamp", stamp)

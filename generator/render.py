@@ -13,12 +13,10 @@ import re
 from pathlib import Path
 
 import jinja2
-import markdown
 import nh3
 from markupsafe import Markup, escape
 
 from generator.derive import STATUS_LABELS, Dossier
-from generator import charts
 from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
@@ -59,8 +57,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.markdown = markdown.Markdown(extensions=["extra", "sane_lists"],
-                                          output_format="html")
+        self._markdown = None  # made on first use: a no-op rebuild renders nothing
+        self._converted: dict[str, Markup] = {}
         self.env.filters.update(
             markdown=self.block_markdown,
             inline=self.inline_markdown,
@@ -87,6 +85,8 @@ class Renderer:
                             root="../")
 
     def chart(self, chart: Chart) -> Markup:
+        from generator import charts
+
         return charts.svg(chart, self.money if chart.money else _count)
 
     def _render(self, name: str, **context: object) -> str:
@@ -122,8 +122,17 @@ class Renderer:
         return dict(sorted(found.items()))
 
     def block_markdown(self, text: str) -> Markup:
-        self.markdown.reset()
-        return Markup(sanitise(self.markdown.convert(text)))
+        if text not in self._converted:  # the plan repeats sections shown above it
+            if len(self._converted) > 256:
+                self._converted.clear()
+            if self._markdown is None:
+                import markdown
+
+                self._markdown = markdown.Markdown(extensions=["extra", "sane_lists"],
+                                                   output_format="html")
+            self._markdown.reset()
+            self._converted[text] = Markup(sanitise(self._markdown.convert(text)))
+        return self._converted[text]
 
     def inline_markdown(self, text: str) -> Markup:
         if not MARKDOWN_SYNTAX.search(text):

@@ -45,7 +45,10 @@ LOSS_REASONS: dict[str, str] = {
 class Schema(BaseModel):
     """Unknown keys are errors: a misspelt field must never vanish silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # defer_build: a model's validator is made on first use, not at import, which keeps
+    # the start-up of a no-op rebuild short.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True,
+                              defer_build=True)
 
 
 class Person(Schema):

@@ -33,10 +33,10 @@ class OutputDir:
             return path  # unchanged: keep the file's time so watchers and rsync stay quiet
         fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
+            # No fsync: the rename already protects readers and a killed build; syncing
+            # every page against power loss would double the time of a large build.
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
-                handle.flush()
-                os.fsync(handle.fileno())
             os.chmod(temporary, 0o644)
             os.replace(temporary, path)
         except BaseException:

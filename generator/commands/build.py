@@ -27,7 +27,7 @@ from generator.cache import (
 )
 from generator.derive import BuildDate, Dossier, build_date, derive
 from generator.history import FileHistory, read_history
-from generator.ics import calendar
+from generator.ics import account_events, calendar
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
 from generator.portfolio import FailedAccount, portfolio
 from generator.problems import Problem, Severity, did_you_mean, display_path
@@ -140,6 +140,7 @@ class _Run:
         self.keys = Fingerprints(project, self.renderer.env, self.renderer.assets(), self.when,
                                  options.strict)
         self.fresh: dict[str, Dossier] = {}
+        self.fresh_events: dict[str, bytes] = {}
         self.print_pages: list[PrintPage] = []
 
     # --- accounts ---------------------------------------------------------------
@@ -183,6 +184,10 @@ class _Run:
             record.failed = first.headline(self.project.root)
             self.report.failed.append(slug)
             self.cache.forget(slug)
+            # Its old pages go too: a dossier that no longer matches its file would
+            # mislead, and the build must equal a clean one.
+            for name in self.previous.accounts.get(slug, Record("")).outputs:
+                self.out.remove(name)
         else:
             name = f"accounts/{slug}.html"
             self.out.write(name, result.html)
@@ -191,8 +196,9 @@ class _Run:
             if old and f"accounts/{slug}.pdf" in old.outputs:  # kept until remade or removed
                 record.outputs[f"accounts/{slug}.pdf"] = old.outputs[f"accounts/{slug}.pdf"]
                 record.pdf_key = old.pdf_key
-            self.cache.save_dossier(result.dossier)
+            self.cache.save_dossier(result.dossier, result.events)
             self.fresh[slug] = result.dossier
+            self.fresh_events[slug] = result.events
             self.report.built.append(slug)
             self.report.rebuilt.append(slug)
             self._print(slug, result.path)
@@ -229,7 +235,7 @@ class _Run:
             self.report.problems.append(exc.problem)
             self.state.portfolio = None
             return
-        pages["calendar.ics"] = calendar(summary, self.project.bank.agenda.meeting_minutes)
+        pages["calendar.ics"] = calendar(summary.title, self._events(summary.dossiers))
         for name, data in pages.items():
             self.out.write(name, data)
             record.outputs[name] = stat_of(self.out.root / name)
@@ -259,6 +265,11 @@ class _Run:
                                  repo.of(path), repo.reason)
             dossiers.append(dossier)
         return dossiers
+
+    def _events(self, dossiers: tuple[Dossier, ...]) -> list[bytes]:
+        minutes = self.project.bank.agenda.meeting_minutes
+        return [self.fresh_events.get(d.slug) or self.cache.load_events(d.slug)
+                or account_events(d, minutes) for d in sorted(dossiers, key=lambda d: d.slug)]
 
     def _failed(self) -> list[FailedAccount]:
         return [FailedAccount(slug, str(display_path(self.project.accounts_dir / f"{slug}.md",
@@ -370,6 +381,7 @@ class _AccountResult:
     problems: list[Problem]
     dossier: Dossier | None
     html: str | None
+    events: bytes = b""  # the account's calendar events
 
 
 class _AccountWorker:
@@ -388,7 +400,8 @@ class _AccountWorker:
             html = self.renderer.dossier(dossier)
         except RenderError as exc:
             return _AccountResult(task.path, task.key, [*problems, exc.problem], None, None)
-        return _AccountResult(task.path, task.key, problems, dossier, html)
+        events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
+        return _AccountResult(task.path, task.key, problems, dossier, html, events)
 
 
 def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,

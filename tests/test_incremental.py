@@ -1,0 +1,151 @@
+"""Incremental rebuilds: only what changed is redone, and the result equals a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
+
+from generator.commands.build import BuildOptions, build
+from generator.project import open_project
+
+OPTIONS = dict(today=TODAY, pdf=False, jobs=1)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def account_text(number: int, value: int, broken: bool = False) -> str:
+    return front(f"""
+        name: Account {number}
+        status: {"lsot" if broken else "lost"}
+        owner: Owner {number % 3}
+        value: {value}
+        signed: 2020-01-01
+        lost: 2026-01-01
+        loss_reasons: [price]
+        follow_ups:
+          - due: 2026-12-0{1 + number % 8} 10:00
+            channel: email
+            what: Follow up {number}
+    """, f"""
+        ## History
+        - 2025-06-0{1 + number % 8}: Event {value}.
+    """)
+
+
+def test_no_op_rebuild_redoes_nothing_and_reports_the_same(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("harlow", MINIMAL_ACCOUNT)
+    add_account("broken", account_text(1, 5, broken=True))
+    first = build(open_project(project_dir), BuildOptions(**OPTIONS))
+    before = tree(project_dir / "output")
+    again = build(open_project(project_dir), BuildOptions(**OPTIONS))
+    assert again.rebuilt == [] and again.built == ["harlow", "northwind"]
+    assert again.failed == ["broken"] and sorted(again.problems) == sorted(first.problems)
+    assert tree(project_dir / "output") == before
+
+
+def test_one_edit_rebuilds_one_dossier_and_the_portfolio(project_dir, add_account):
+    for number in range(4):
+        add_account(f"a{number}", account_text(number, 100 + number))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    index = (project_dir / "output" / "index.html").read_text()
+    add_account("a2", account_text(2, 999))
+    report = build(open_project(project_dir), BuildOptions(**OPTIONS))
+    assert report.rebuilt == ["a2"]
+    assert "$999" in (project_dir / "output" / "index.html").read_text() != index
+
+
+def test_template_change_rebuilds_only_its_users(project_dir, add_account):
+    for number in range(3):
+        add_account(f"a{number}", account_text(number, number))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    write(project_dir / "templates" / "owner.html", "{{ o.name }}\n")
+    assert build(open_project(project_dir), BuildOptions(**OPTIONS)).rebuilt == []
+    assert (project_dir / "output" / "owners" / "owner-1.html").read_text() == "Owner 1\n"
+    shutil.copy(Path(__file__).parent.parent / "templates" / "_macros.html",
+                project_dir / "templates" / "_macros.html")
+    with (project_dir / "templates" / "_macros.html").open("a") as handle:
+        handle.write("{# changed #}\n")
+    assert build(open_project(project_dir), BuildOptions(**OPTIONS)).rebuilt == ["a0", "a1", "a2"]
+
+
+def test_deleted_account_and_owner_outputs_are_removed(project_dir, add_account):
+    add_account("a0", account_text(0, 1))
+    add_account("a1", account_text(1, 1))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    out = project_dir / "output"
+    assert (out / "owners" / "owner-1.html").exists()
+    (project_dir / "content" / "accounts" / "a1.md").unlink()
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    assert not (out / "accounts" / "a1.html").exists()
+    assert not (out / "owners" / "owner-1.html").exists()
+    assert (out / "accounts" / "a0.html").exists()
+
+
+def test_a_touched_output_is_remade_and_clean_rebuilds_all(project_dir, add_account):
+    add_account("a0", account_text(0, 1))
+    add_account("a1", account_text(1, 1))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    page = project_dir / "output" / "accounts" / "a0.html"
+    good = page.read_text()
+    page.write_text("tampered")
+    assert build(open_project(project_dir), BuildOptions(**OPTIONS)).rebuilt == ["a0"]
+    assert page.read_text() == good
+    assert build(open_project(project_dir), BuildOptions(**OPTIONS, clean=True)).rebuilt == [
+        "a0", "a1"]
+
+
+# --- random sequences of changes --------------------------------------------------------
+
+steps = st.lists(st.one_of(
+    st.tuples(st.just("edit"), st.integers(0, 5), st.integers(1, 9)),
+    st.tuples(st.just("delete"), st.integers(0, 5), st.just(0)),
+    st.tuples(st.just("break"), st.integers(0, 5), st.just(0)),
+    st.tuples(st.just("template"), st.sampled_from(["dossier.html", "index.html", "owner.html",
+                                                    "_macros.html", "style.css"]),
+              st.integers(1, 9)),
+    st.tuples(st.just("config"), st.integers(1, 9), st.just(0)),
+), min_size=1, max_size=6)
+
+
+def apply(project: Path, step) -> None:
+    kind, target, number = step
+    accounts = project / "content" / "accounts"
+    if kind == "edit":
+        write(accounts / f"a{target}.md", account_text(target, number))
+    elif kind == "delete":
+        (accounts / f"a{target}.md").unlink(missing_ok=True)
+    elif kind == "break":
+        write(accounts / f"a{target}.md", account_text(target, 1, broken=True))
+    elif kind == "template":
+        source = Path(__file__).parent.parent / "templates" / target
+        marker = f"/* {number} */\n" if target.endswith(".css") else f"{{# {number} #}}\n"
+        write(project / "templates" / target, source.read_text() + marker)
+    else:
+        write(project / "winback.yaml", f"title: Portfolio {target}\n")
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(steps)
+def test_incremental_output_equals_a_clean_build(tmp_path_factory, sequence):
+    root = tmp_path_factory.mktemp("incremental")
+    for number in range(3):
+        write(root / "content" / "accounts" / f"a{number}.md", account_text(number, number))
+    build(open_project(root), BuildOptions(**OPTIONS))
+    for step in sequence:
+        apply(root, step)
+        incremental = build(open_project(root), BuildOptions(**OPTIONS))
+        clean_out = root.parent / f"{root.name}-clean"
+        clean = build(open_project(root, clean_out), BuildOptions(**OPTIONS, clean=True))
+        assert tree(root / "output") == tree(clean_out), step
+        assert (incremental.built, incremental.failed) == (clean.built, clean.failed)
+        assert sorted(incremental.problems) == sorted(clean.problems)
+        shutil.rmtree(clean_out)
