@@ -245,13 +245,13 @@ def test_refused_urls_are_reported_with_the_account(tmp_path):
 
 def test_time_limit_fails_one_brief_alone(tmp_path):
     root = tmp_path / "p"
-    # generous for a normal brief, even on a busy machine, and far too short for 15,000 events
+    # generous for a normal brief, even on a busy machine, and far too short for 30,000 events
     write(root / "winback.yaml", "pdf_time_limit: 6\n")
     write(root / "content" / "accounts" / "small.md", front("""
         name: Small
         status: active
     """))
-    history = "\n".join(f"- 2020-01-01: Event number {i} with some words to lay out." for i in range(15000))
+    history = "\n".join(f"- 2020-01-01: Event number {i} with some words to lay out." for i in range(30000))
     write(root / "content" / "accounts" / "huge.md", front("""
         name: Huge
         status: active
