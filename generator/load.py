@@ -121,17 +121,24 @@ def read_text(path: Path) -> SourceFile:
     return SourceFile(path, text.replace("\r\n", "\n").replace("\r", "\n"), log)
 
 
-def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
-    """Split front matter from body and parse both; None when unusable."""
+def load_account(path: Path, root: Path | None = None) -> tuple[RawAccount | None, ProblemLog]:
+    """Split front matter from body and parse both; None when unusable.
+
+    With `root`, a file that is a link to somewhere outside it is refused: the
+    build must not publish whatever a link points at.
+    """
+    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        log = ProblemLog(path)
+        log.error(0, 0, "", f"the file links to {path.resolve()}, outside the project",
+                  "copy the account into content/accounts/ instead of linking to it")
+        return None, log
     source = read_text(path)
     log = source.log
     if source.text is None:
         return None, log
     slug = path.stem
     if not SLUG.match(slug):
-        log.error(0, 0, "", f"file name '{path.name}' is not a valid slug",
-                  f"rename it to '{suggest_slug(slug) or 'account'}.md': lowercase letters, "
-                  "digits, hyphens")
+        log.error(0, 0, "", f"file name '{path.name}' is not a valid slug", _rename_hint(path))
     lines = source.text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         log.error(1, 1, "", "file does not start with front matter",
@@ -148,6 +155,13 @@ def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
     intro, sections = split_sections(body)
     account = RawAccount(path, slug, source.text, front, intro, sections)
     return account, log
+
+
+def _rename_hint(path: Path) -> str:
+    wanted = f"{suggest_slug(path.stem) or 'account'}.md"
+    if (path.parent / wanted).exists():
+        return f"'{wanted}' exists already: merge this file into it, then delete this one"
+    return f"rename it to '{wanted}': lowercase letters, digits, hyphens"
 
 
 def _without_comments(body: str) -> str:

@@ -104,7 +104,8 @@ def _excerpt(source: str | None, line: int, column: int) -> str:
     if line > len(lines):
         return ""
     gutter = str(line).rjust(4)
-    text = lines[line - 1].expandtabs(1)
+    # Control characters of a binary file would garble the terminal.
+    text = "".join(c if c.isprintable() else "?" for c in lines[line - 1].expandtabs(1))
     caret = " " * (max(column, 1) - 1) + "^"
     return f"{gutter} | {text}\n{' ' * len(gutter)} | {caret}"
 

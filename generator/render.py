@@ -162,9 +162,11 @@ def sanitise(html: str) -> str:
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # Images must come from the project: a remote image would make every
-    # reader of the dossier call out to someone else's server.
-    if tag == "img" and attribute == "src" and ("://" in value or value.startswith("//")):
+    # Images must come from the project, by a plain relative path: a remote image would
+    # make every reader call out to someone else's server, and an absolute or '..'
+    # path could reach files the project does not mean to publish.
+    if tag == "img" and attribute == "src" and (
+            ":" in value or value.startswith("/") or ".." in value.split("/")):
         return None
     return value
 

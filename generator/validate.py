@@ -34,6 +34,7 @@ CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\][ \t]+")
 DATE_LIKE = re.compile(r"^(?P<date>\d{1,4}-\d{1,2}-\d{1,2})(?![\d-])")
 PARTY = re.compile(r"^[ \t]*\((?P<party>[^()]+)\)")
 SEPARATOR = re.compile(r"^[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*")
+FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
 ESSENTIAL = re.compile(r"[ \t]*!essential[ \t]*$", re.IGNORECASE)
 
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
@@ -355,6 +356,39 @@ def _check_entry(kind, line, column, checked, date, party, essential, log: Probl
                  "remove it")
 
 
+# --- raw HTML that the sanitiser will remove -----------------------------------
+
+# What nh3 removes from the HTML made from Markdown; reported here, at its place, so the
+# writer learns why it does not show. The sanitiser, not this list, is the defence.
+HOSTILE = (
+    (re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base|svg|math)\b",
+                re.I), "raw <{0}> is removed from dossiers and briefs"),
+    (re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I), "event handler attribute {0} is removed"),
+    (re.compile(r"\b(javascript|vbscript|data)\s*:", re.I), "'{0}:' URLs are removed"),
+    (re.compile(r"<[^>]*\s(style)\s*=", re.I), "inline style attributes are removed"),
+    (re.compile(r"(?:!\[[^\]]*\]\(\s*|<img\b[^>]*\ssrc\s*=\s*[\"']?)"
+                r"((?:[a-z][a-z0-9+.-]*:|/|\S*\.\./)\S*?)[\s)\"'>]", re.I),
+     "image '{0}' is removed: images must be files inside the project, by a plain relative path"),
+)
+
+
+def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
+    fenced = False
+    for section in [*([RawSection("", 0, raw.intro)] if raw.intro else []), *raw.sections]:
+        for line in section.lines:
+            if FENCE_LINE.match(line.text):
+                fenced = not fenced
+            if fenced:
+                continue
+            for pattern, message in HOSTILE:
+                for match in pattern.finditer(line.text):
+                    # tags are shown from their '<'; the rest at the offending word
+                    start = match.start() if message.startswith("raw") else match.start(1)
+                    log.warn(line.number, start + 1, section.title or "body",
+                             message.format(match.group(1)),
+                             "write plain Markdown; links and images by relative path")
+
+
 # --- the whole account -------------------------------------------------------
 
 
@@ -363,6 +397,7 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     if facts is not None:
         check_rules(facts, raw.front, log, config.reason_labels())
     sections, notes = read_sections(raw, log)
+    report_hostile(raw, log)
     if facts is None or log.has_errors:
         return None
     intro = "\n".join(line.text for line in raw.intro).strip("\n")
@@ -370,8 +405,9 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
 
 
 
-def read_account(path: Path, config: Config) -> tuple[Account | None, ProblemLog]:
+def read_account(path: Path, config: Config,
+                 root: Path | None = None) -> tuple[Account | None, ProblemLog]:
     """Load and validate one account file: the part shared by check and build."""
-    raw, log = load_account(path)
+    raw, log = load_account(path, root)
     account = validate_account(raw, log, config) if raw is not None else None
     return account, log

@@ -216,7 +216,7 @@ def test_fetcher_refuses(roots, url, reason):
         check_url(url.replace("/PROJECT", str(roots[0])), roots)
 
 
-def test_refused_urls_are_reported_with_the_account(tmp_path):
+def test_hostile_images_never_reach_html_or_pdf_and_are_reported(tmp_path):
     root = tmp_path / "p"
     (tmp_path / "outside.png").write_bytes(b"x")
     write(root / "content" / "accounts" / "sneaky.md", front("""
@@ -224,23 +224,43 @@ def test_refused_urls_are_reported_with_the_account(tmp_path):
         status: active
     """, """
         ## Why they signed
-        ![a](../../../outside.png) ![b](../../../../../../../etc/hostname)
+        ![a](../../../outside.png) ![b](file:///etc/hostname) ![c](http://tracker.example/p.png)
     """))
-    write(root / "templates" / "print.css", '@import url("https://fonts.example.com/x.css");\n')
     report = build(open_project(root), BuildOptions(today=TODAY, jobs=1))
     assert report.pdfs == ["sneaky"]
-    refused = sorted(p.message for p in report.problems
-                     if p.message.startswith("refused") and p.path.name == "sneaky.md")
+    reported = [(p.line, p.column, p.message.split("'")[1]) for p in report.problems]
+    assert sorted(reported) == [(7, 6, "../../../outside.png"), (7, 33, "file:///etc/hostname"),
+                                (7, 60, "http://tracker.example/p.png")]
+    page = (root / "output" / "accounts" / "sneaky.html").read_text()
+    assert "outside.png" not in page and "hostname" not in page and "tracker" not in page
+    assert b"<img" not in (root / "output" / "accounts" / "sneaky.pdf").read_bytes()
+
+
+def test_refused_urls_are_reported_with_the_page(tmp_path):
+    root = tmp_path / "p"
+    (tmp_path / "outside.png").write_bytes(b"x")
+    write(root / "content" / "accounts" / "plain.md", front("""
+        name: Plain
+        status: active
+    """))
+    outside = (tmp_path / "outside.png").as_uri()
+    write(root / "templates" / "print.css",
+          '@import url("https://fonts.example.com/x.css");\n'
+          f'body {{ background: url("{outside}"); }}\n'
+          'h1 { background: url("../../../../../../../etc/hostname"); }\n')
+    report = build(open_project(root), BuildOptions(today=TODAY, jobs=1))
+    assert report.pdfs == ["plain"]
+    refused = sorted(p.message for p in report.problems if p.path.name == "plain.md")
     assert refused == [
         "refused to fetch 'file:///etc/hostname': the file is outside the project",
-        f"refused to fetch '{(tmp_path / 'outside.png').as_uri()}': the file is outside the project",
+        f"refused to fetch '{outside}': the file is outside the project",
         "refused to fetch 'https://fonts.example.com/x.css': 'https:' URLs are not fetched; "
         "only files inside the project are",
     ]
     assert not any(p.is_error for p in report.problems)
     # the portfolio brief uses the same print.css, and says so against the accounts folder
     assert [p.path.name for p in report.problems if "fonts.example.com" in p.message] == [
-        "sneaky.md", "accounts"]
+        "plain.md", "accounts"]
 
 
 def test_time_limit_fails_one_brief_alone(tmp_path):

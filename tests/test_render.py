@@ -130,6 +130,16 @@ def test_hostile_markdown_is_sanitised(project_dir):
     assert "onerror" not in page and "javascript:" not in page and "<iframe" not in page
     assert "tracker.example" not in page
     assert "&lt;b&gt;Evil&lt;/b&gt; Corp" in page
+    reported = sorted((p.line, p.column, p.message) for p in report.problems)
+    assert reported == [
+        (7, 1, "raw <script> is removed from dossiers and briefs"),
+        (8, 18, "event handler attribute onerror is removed"),
+        (8, 46, "'javascript:' URLs are removed"),
+        (9, 11, "image 'http://tracker.example/pixel.png' is removed: images must be files "
+                "inside the project, by a plain relative path"),
+        (9, 45, "raw <iframe> is removed from dossiers and briefs"),
+    ]
+    assert all(not p.is_error and p.field == "Why they signed" for p in report.problems)
 
 
 def test_index_lists_every_account_with_its_facts(project_dir):

@@ -98,15 +98,21 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
         return report  # a broken config would make every page wrong
-    run = _Run(project, options, report)
-    run.accounts(_selected_files(project, options.only, report))
-    if not options.only:
-        run.remove_deleted()
-        run.portfolio()
-    run.assets()
-    if options.pdf:
-        run.pdfs()
-    run.finish()
+    with Cache(project).lock() as mine:
+        if not mine:
+            report.problems.append(Problem(
+                project.output_dir, 0, 0, "", "another winback build is writing this folder",
+                "wait for it to finish, or build into another folder with --out"))
+            return report
+        run = _Run(project, options, report)
+        run.accounts(_selected_files(project, options.only, report))
+        if not options.only:
+            run.remove_deleted()
+            run.portfolio()
+        run.assets()
+        if options.pdf:
+            run.pdfs()
+        run.finish()
     return report
 
 
@@ -188,15 +194,21 @@ class _Run:
             # mislead, and the build must equal a clean one.
             for name in self.previous.accounts.get(slug, Record("")).outputs:
                 self.out.remove(name)
+        elif (written := self._write(f"accounts/{slug}.html", result.html)) is None:
+            # Keep tracking the old pages, and a key that can never match, so the next
+            # build tries again.
+            old = self.previous.accounts.get(slug, Record(""))
+            record = Record("", dict(old.outputs), failed=self.report.problems[-1].headline(
+                self.project.root))
+            self.report.failed.append(slug)
         else:
             name = f"accounts/{slug}.html"
-            self.out.write(name, result.html)
-            record.outputs[name] = stat_of(self.out.root / name)
+            record.outputs[name] = written
             old = self.previous.accounts.get(slug)
             if old and f"accounts/{slug}.pdf" in old.outputs:  # kept until remade or removed
                 record.outputs[f"accounts/{slug}.pdf"] = old.outputs[f"accounts/{slug}.pdf"]
                 record.pdf_key = old.pdf_key
-            self.cache.save_dossier(result.dossier, result.events)
+            self._keep(lambda: self.cache.save_dossier(result.dossier, result.events))
             self.fresh[slug] = result.dossier
             self.fresh_events[slug] = result.events
             self.report.built.append(slug)
@@ -237,8 +249,11 @@ class _Run:
             return
         pages["calendar.ics"] = calendar(summary.title, self._events(summary.dossiers))
         for name, data in pages.items():
-            self.out.write(name, data)
-            record.outputs[name] = stat_of(self.out.root / name)
+            written = self._write(name, data)
+            if written is None:
+                self.state.portfolio = None  # the next build tries again
+                return
+            record.outputs[name] = written
         for name in set(previous.outputs if previous else ()) - set(pages):
             if name == "portfolio.pdf" and previous:
                 record.outputs[name], record.pdf_key = previous.outputs[name], previous.pdf_key
@@ -257,7 +272,7 @@ class _Run:
             dossier = self.fresh.get(slug) or self.cache.load_dossier(slug)
             if dossier is None:  # the cache lost it: make it again
                 path = self.project.accounts_dir / f"{slug}.md"
-                account, _log = read_account(path, self.project.config)
+                account, _log = read_account(path, self.project.config, self.project.root)
                 if account is None:
                     continue
                 repo = read_history(self.project.accounts_dir)
@@ -280,7 +295,19 @@ class _Run:
 
     def assets(self) -> None:
         for name, data in theme_files(self.renderer).items():
+            self._write(name, data)
+
+    def _write(self, name: str, data: str | bytes) -> list[int] | None:
+        """Write one output; a failure (disk full, permissions) is reported, not raised,
+        and leaves the previous file as it was."""
+        try:
             self.out.write(name, data)
+            return stat_of(self.out.root / name)
+        except OSError as exc:
+            self.report.problems.append(Problem(
+                self.out.root / name, 0, 0, "", f"cannot write: {exc.strerror or exc}",
+                "free some space or fix the folder's permissions; the previous file is kept"))
+            return None
 
     def pdfs(self) -> None:
         variant = self.project.config.pdf_variant
@@ -332,9 +359,10 @@ class _Run:
                 record.outputs.pop(page.pdf_path, None)
                 record.pdf_key = ""
                 self.out.remove(page.pdf_path)
+            elif (written := self._write(page.pdf_path, result.data)) is None:
+                self.report.failed.append(result.slug)
             else:
-                self.out.write(page.pdf_path, result.data)
-                record.outputs[page.pdf_path] = stat_of(self.out.root / page.pdf_path)
+                record.outputs[page.pdf_path] = written
                 record.pdf_key = key
                 self._current_pdf(page)
                 self.report.pdfs_made += 1
@@ -360,7 +388,16 @@ class _Run:
     def finish(self) -> None:
         self.report.built.sort()
         self.report.failed = sorted(set(self.report.failed))
-        self.cache.save(self.state)
+        self._keep(lambda: self.cache.save(self.state))
+
+    def _keep(self, save) -> None:
+        """Save build state; failing costs only the speed of the next build."""
+        try:
+            save()
+        except OSError as exc:
+            self.report.problems.append(Problem(
+                self.cache.folder, 0, 0, "", f"cannot save the build state: {exc.strerror or exc}",
+                "the next build will redo everything", Severity.WARNING))
 
 
 # --- the dossier worker -------------------------------------------------------------
@@ -408,7 +445,7 @@ def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
                     history: FileHistory | None = None,
                     history_note: str = "") -> tuple[Dossier | None, list[Problem]]:
     """Load, validate and derive one account; None when it has blocking problems."""
-    account, problems = read_account(path, project.config)
+    account, problems = read_account(path, project.config, project.root)
     if account is None or any(p.is_error or strict for p in problems.problems):
         return None, problems.problems
     dossier = derive(account, project.config, project.bank, when, history, history_note)

@@ -38,6 +38,6 @@ def check(project: Project, paths: tuple[Path, ...] = ()) -> CheckReport:
     report = CheckReport(problems=list(project.problems))
     for path in account_paths(project, paths):
         report.files += 1
-        _account, log = read_account(path, project.config)
+        _account, log = read_account(path, project.config, project.root)
         report.problems.extend(log.problems)
     return report

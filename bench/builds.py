@@ -1,0 +1,171 @@
+"""Build speed and memory on a synthetic corpus, side by side with MkDocs and Pelican.
+
+    .venv/bin/python bench/builds.py [--accounts 1000] [--pdf-accounts 60] [--peers]
+
+Generates N accounts (bench/corpus.py, fixed seed) in a temporary folder and
+times, each as a separate `winback` process: a cold HTML-only build; a no-op
+rebuild; a rebuild after editing one account; a rebuild after editing one
+template; and a cold full build with PDF briefs on the first --pdf-accounts
+accounts, against one worker. Peak memory is the largest resident set of the
+command or any of its worker processes. With --peers it also builds the same
+Markdown bodies with MkDocs and Pelican (installed into bench/.peers-venv on
+first use) and renders the same dossier HTML with the `weasyprint` command,
+one process per file. Prints the figures and ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import write_corpus  # noqa: E402
+
+WINBACK = Path(sys.executable).with_name("winback")
+PEERS_VENV = HERE / ".peers-venv"
+TODAY = "2026-11-26"
+YARDSTICK = "one dossier alone, HTML and PDF, in a fresh process"
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds, and the peak resident set in MB of the command or its children."""
+    script = ("import resource, subprocess, sys, time\n"
+              "t = time.perf_counter()\n"
+              "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, "
+              "stderr=subprocess.DEVNULL)\n"
+              "print(time.perf_counter() - t, "
+              "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done.returncode)")
+    out = subprocess.run([sys.executable, "-c", script, *command], cwd=cwd, check=True,
+                         capture_output=True, text=True).stdout.split()
+    seconds, megabytes, code = float(out[0]), float(out[1]), int(out[2])
+    if code not in (0, 1):
+        raise SystemExit(f"{command[0]} failed with exit code {code}")
+    return seconds, megabytes
+
+
+def winback(project: Path, *args: str) -> tuple[float, float]:
+    return timed([str(WINBACK), "-C", str(project), "build", "--today", TODAY, *args])
+
+
+def our_figures(project: Path, pdf_accounts: int, jobs: int) -> dict[str, tuple[float, float]]:
+    figures = {"cold HTML-only build": winback(project, "--no-pdf", "--clean"),
+               "no-op rebuild": winback(project, "--no-pdf")}
+    account = project / "content" / "accounts" / "account-00500.md"
+    account.write_text(account.read_text().replace("## New needs", "## New needs\nMore.\n"))
+    figures["rebuild after editing one account"] = winback(project, "--no-pdf")
+    theme = project / "templates"
+    theme.mkdir(exist_ok=True)
+    shutil.copy(HERE.parent / "templates" / "dossier.html", theme / "dossier.html")
+    with (theme / "dossier.html").open("a") as handle:
+        handle.write("{# edited #}\n")
+    figures["rebuild after editing one template"] = winback(project, "--no-pdf")
+    shutil.rmtree(theme)
+
+    small = project.parent / "pdf-project"
+    write_corpus(pdf_accounts, small)
+    figures[f"cold full build with PDFs ({pdf_accounts} accounts, {jobs} workers)"] = winback(
+        small, "--clean", "-j", str(jobs))
+    figures[f"cold full build with PDFs ({pdf_accounts} accounts, 1 worker)"] = winback(
+        small, "--clean", "-j", "1")
+    one = small / "content" / "accounts" / "account-00010.md"
+    one.write_text(one.read_text().replace("## New needs", "## New needs\nMore.\n"))
+    figures["rebuild after editing one account, with PDFs"] = winback(small, "-j", str(jobs))
+    return figures
+
+
+def one_dossier(project: Path) -> tuple[float, float]:
+    """The cost the one-account edit is measured against: that dossier, HTML and PDF."""
+    single = project.parent / "single"
+    (single / "content" / "accounts").mkdir(parents=True)
+    shutil.copy(project / "content" / "accounts" / "account-00500.md",
+                single / "content" / "accounts")
+    return timed([str(WINBACK), "-C", str(single), "pdf", "account-00500", "--today", TODAY,
+                  "-j", "1"])
+
+
+def peers(project: Path, count: int) -> dict[str, tuple[float, float]]:
+    if not (PEERS_VENV / "bin" / "mkdocs").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
+        subprocess.run([str(PEERS_VENV / "bin" / "pip"), "install", "--quiet", "mkdocs==1.6.1",
+                        "pelican[markdown]==4.12.0"], check=True)
+    bodies = [re.sub(r"\A---\n.*?\n---\n", "", p.read_text(), flags=re.S)
+              for p in sorted((project / "content" / "accounts").glob("*.md"))][:count]
+    mkdocs = project.parent / "mkdocs"
+    (mkdocs / "docs").mkdir(parents=True)
+    (mkdocs / "mkdocs.yml").write_text("site_name: Accounts\n")
+    pelican = project.parent / "pelican"
+    (pelican / "content").mkdir(parents=True)
+    (pelican / "pelicanconf.py").write_text(
+        "SITENAME = 'Accounts'\nTIMEZONE = 'UTC'\nFEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\n"
+        "RELATIVE_URLS = True\nCACHE_CONTENT = False\nLOAD_CONTENT_CACHE = False\n")
+    for number, body in enumerate(bodies):
+        (mkdocs / "docs" / f"account-{number:05d}.md").write_text(f"# Account {number}\n{body}")
+        (pelican / "content" / f"account-{number:05d}.md").write_text(
+            f"Title: Account {number}\nDate: 2026-01-01\n\n{body}")
+    bin_dir = PEERS_VENV / "bin"
+    return {
+        "MkDocs 1.6 build": timed([str(bin_dir / "mkdocs"), "build", "-q"], cwd=mkdocs),
+        "Pelican 4.12 build": timed([str(bin_dir / "pelican"), "content", "-o", "output", "-s",
+                                     "pelicanconf.py", "-q"], cwd=pelican),
+    }
+
+
+def weasyprint_command(project: Path, count: int) -> tuple[float, float]:
+    pages = sorted((project.parent / "pdf-project" / "output" / "accounts").glob("*.html"))[:count]
+    command = str(Path(sys.executable).with_name("weasyprint"))
+    started = time.perf_counter()
+    for page in pages:
+        subprocess.run([command, "--quiet", str(page), str(page.with_suffix(".cmd.pdf"))],
+                       check=True)
+    return time.perf_counter() - started, 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=1000)
+    parser.add_argument("--pdf-accounts", type=int, default=60)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--peers", action="store_true", help="also time MkDocs and Pelican")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        project = Path(temporary) / "project"
+        write_corpus(args.accounts, project)
+        size = sum(p.stat().st_size for p in (project / "content" / "accounts").glob("*.md"))
+        print(f"{args.accounts} accounts, {size / args.accounts / 1000:.1f} KB each on average; "
+              f"{args.jobs} workers")
+        figures = our_figures(project, args.pdf_accounts, args.jobs)
+        figures[YARDSTICK] = one_dossier(project)
+        if args.peers:
+            figures.update(peers(project, args.accounts))
+            sample = min(args.pdf_accounts, 20)
+            seconds, _ = weasyprint_command(project, sample)
+            figures[f"weasyprint command, per file (x{args.pdf_accounts}, timed on {sample})"] = (
+                seconds * args.pdf_accounts / sample, 0.0)
+    print(f"{'measurement':66} {'seconds':>8} {'peak MB':>8}")
+    for name, (seconds, megabytes) in figures.items():
+        print(f"{name:66} {seconds:8.2f} {megabytes:8.0f}")
+    cold = figures["cold HTML-only build"][0]
+    edit = figures["rebuild after editing one account, with PDFs"][0]
+    print(f"\nrebuild after one edit (with PDFs) / one dossier alone: "
+          f"{edit / figures[YARDSTICK][0]:.2f}x")
+    pdf_pool = [v for k, v in figures.items() if "PDFs (" in k and "1 worker" not in k][0][0]
+    pdf_one = [v for k, v in figures.items() if "1 worker" in k][0][0]
+    print(f"PDF build, {args.jobs} workers vs 1: {pdf_one / pdf_pool:.2f}x "
+          f"({pdf_one / pdf_pool / args.jobs:.0%} of the ideal {args.jobs}x)")
+    for peer in ("MkDocs 1.6 build", "Pelican 4.12 build"):
+        if peer in figures:
+            print(f"{peer} / winback cold HTML-only: {figures[peer][0] / cold:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,205 @@
+"""Bad input, crashes and concurrent builds: nothing crashes, leaks or is lost."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from conftest import FULL_ACCOUNT, REPO, TODAY, write
+
+from generator.cli import main
+from generator.commands.build import BuildOptions, build
+from generator.load import MAX_FILE_BYTES
+from generator.project import open_project
+from generator.schema import Config
+from generator.validate import read_account
+
+ALIAS_BOMB = "---\nname: Bomb\nstatus: active\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(8)
+) + "---\n"
+
+BAD_FILES: dict[str, tuple[bytes, str]] = {
+    "tabs": (b"---\nname: X\npeople:\n\t- name: A\n---\n", ":4:1: YAML syntax: found character"),
+    "indentation": (b"---\nname: X\n  status: lost\n---\n", ":3:9: YAML syntax: mapping values"),
+    "unclosed-quote": (b'---\nname: "X\nstatus: lost\n---\n',
+                       ":2:7: YAML syntax: this quote is never closed"),
+    "never-closed": (b"---\nname: X\nstatus: lost\n", ":1:1: front matter is never closed"),
+    "wrong-type": (b"---\nname: X\nstatus: active\nvalue: lots\n---\n",
+                   ":4:8: value: expected a number"),
+    "duplicate-key": (b"---\nname: X\nstatus: active\nname: Y\n---\n",
+                      ":4:1: name: duplicate key (first set on line 2)"),
+    "alias-bomb": (ALIAS_BOMB.encode(), "YAML expands to more than 20,000 values"),
+    "impossible-date": (b"---\nname: X\nstatus: lost\nlost: 2026-02-30\n---\n",
+                        ":4:7: lost: '2026-02-30' is not a valid date"),
+    "empty": (b"", ":1:1: file does not start with front matter"),
+    "not-utf8": (b"---\nname: Caf\xe9\n---\n", ":2:10: byte 0xe9 is not valid UTF-8"),
+    "binary": (bytes(range(256)) * 4, ":2:118: byte 0x80 is not valid UTF-8"),
+    "nul-bytes": (b"---\nname: X\x00\x01\x02\n---\n", ":2:8: file contains a NUL byte"),
+    "huge": (b"---\nname: X\nstatus: active\n---\n" + b"x" * (20 * 1024 * 1024),
+             "file is 20.0 MB; the limit is 2 MB"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_each_bad_file_is_reported_and_the_others_still_build(project_dir, add_account, kind):
+    add_account("good", FULL_ACCOUNT)
+    data, expected = BAD_FILES[kind]
+    (project_dir / "content" / "accounts" / f"{kind}.md").write_bytes(data)
+    result = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf",
+                                       "--today", "2026-11-26"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and result.exception is None or isinstance(
+        result.exception, SystemExit)
+    problems = result.stderr.splitlines()
+    assert any(f"{kind}.md" in line and expected in line for line in problems), result.stderr
+    assert problems[-1].startswith("Built 1 of 2 dossiers into ")
+    assert (project_dir / "output" / "accounts" / "good.html").is_file()
+    assert not (project_dir / "output" / "accounts" / f"{kind}.md").exists()
+
+
+@pytest.mark.parametrize("data", [
+    "\ufeff" + FULL_ACCOUNT,
+    FULL_ACCOUNT.replace("\n", "\r\n"),
+    ("\ufeff" + FULL_ACCOUNT).replace("\n", "\r\n"),
+])
+def test_byte_order_mark_and_crlf_build_like_plain_files(project_dir, data):
+    path = project_dir / "content" / "accounts" / "good.md"
+    path.write_bytes(data.encode("utf-8"))
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert report.ok and report.built == ["good"]
+
+
+def test_names_differing_only_in_case(project_dir, add_account):
+    add_account("acme", FULL_ACCOUNT)
+    add_account("ACME", FULL_ACCOUNT)
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert report.built == ["acme"] and report.failed == ["ACME"]
+    (problem,) = [p for p in report.problems if p.is_error]
+    assert problem.hint == "'acme.md' exists already: merge this file into it, then delete this one"
+
+
+def test_a_link_to_outside_the_project_is_refused(project_dir, tmp_path_factory):
+    secret = tmp_path_factory.mktemp("elsewhere") / "secret.md"
+    secret.write_text(FULL_ACCOUNT)
+    (project_dir / "content" / "accounts" / "linked.md").symlink_to(secret)
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert report.failed == ["linked"]
+    assert report.problems[0].message == f"the file links to {secret}, outside the project"
+    assert not (project_dir / "output" / "accounts" / "linked.html").exists()
+
+
+def test_hostile_owner_name_stays_inside_the_output(project_dir, add_account):
+    add_account("acme", FULL_ACCOUNT.replace("owner: Dana Reyes", 'owner: "../../../etc/x"'))
+    build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    written = {p.resolve() for p in (project_dir / "output").rglob("*")}
+    assert all(p.is_relative_to((project_dir / "output").resolve()) for p in written)
+    assert (project_dir / "output" / "owners" / "etc-x.html").is_file()
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(
+    st.text(max_size=400),
+    st.builds(lambda front, body: f"---\n{front}\n---\n{body}",
+              st.text(alphabet=st.sampled_from(list("abc:- \n\t[]{}&*!|>'\"#%@`0129.,")),
+                      max_size=200),
+              st.text(max_size=200)),
+))
+def test_fuzz_loader_and_validator_never_raise(tmp_path_factory, text):
+    path = tmp_path_factory.getbasetemp() / "fuzz.md"
+    path.write_text(text, encoding="utf-8")
+    account, log = read_account(path, Config())
+    assert (account is None) == log.has_errors
+    assert all(p.line >= 0 and p.column >= 0 and p.message for p in log.problems)
+
+
+# --- nothing lost ------------------------------------------------------------------------
+
+
+def corpus(root: Path, count: int, value: int) -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import write_corpus
+
+    write_corpus(count, root)
+    for path in (root / "content" / "accounts").glob("*.md"):
+        path.write_text(path.read_text().replace("\nvalue: ", f"\nvalue: {value}"))
+
+
+def pages(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file()}
+
+
+def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path):
+    root = tmp_path / "p"
+    corpus(root, 300, 1)
+    command = [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-pdf",
+               "--today", "2026-11-26", "-j", "2"]
+    subprocess.run(command, check=True, capture_output=True)
+    before = pages(root / "output")
+    corpus(root, 300, 2)  # every account changes
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    time.sleep(1.5)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    after = pages(root / "output")
+    assert not [name for name in after if ".tmp" in name]  # no half-written files
+    for name, data in after.items():
+        if name.endswith(".html"):
+            assert data.rstrip().endswith(b"</html>"), name  # every page whole
+    changed = [name for name in after if after[name] != before.get(name)]
+    assert changed, "the kill came too late to test anything"
+    subprocess.run(command, check=True, capture_output=True)
+    clean = tmp_path / "clean"
+    subprocess.run([*command, "--out", str(clean), "--clean"], check=True, capture_output=True)
+    assert pages(root / "output") == pages(clean)
+
+
+def test_a_second_build_of_the_same_output_is_refused(project_dir, add_account):
+    add_account("acme", FULL_ACCOUNT)
+    from generator.cache import Cache
+
+    project = open_project(project_dir)
+    with Cache(project).lock() as mine:
+        assert mine
+        report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert not report.ok
+    assert report.problems[-1].message == "another winback build is writing this folder"
+    assert not (project_dir / "output").exists()
+    assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
+
+
+def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monkeypatch):
+    add_account("acme", FULL_ACCOUNT)
+    add_account("beta", FULL_ACCOUNT.replace("Northwind Freight", "Beta"))
+    build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    out = project_dir / "output"
+    before = pages(out)
+    add_account("acme", FULL_ACCOUNT.replace("value: 5200000", "value: 1"))
+    real_replace = os.replace
+
+    def full(source, target):
+        if str(target).endswith("acme.html"):
+            raise OSError(28, "No space left on device")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full)
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    monkeypatch.undo()
+    assert not report.ok and "acme" in report.failed
+    (problem,) = [p for p in report.problems if p.is_error]
+    assert problem.message == "cannot write: No space left on device"
+    assert problem.path == (out / "accounts" / "acme.html").resolve()
+    assert pages(out)["accounts/acme.html"] == before["accounts/acme.html"]
+    assert not [p for p in out.rglob("*.tmp")]
+    assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
+    assert "$1" in (out / "accounts" / "acme.html").read_text()
