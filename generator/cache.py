@@ -163,27 +163,26 @@ class Cache:
         self.state_file.unlink(missing_ok=True)
 
     def save_dossier(self, dossier: Dossier, events: bytes) -> None:
-        _atomic_write(self._dossier_file(dossier.slug), pickle.dumps(dossier, protocol=5))
-        _atomic_write(self._events_file(dossier.slug), events)
+        """Keep a derived dossier and its calendar events for later portfolio builds.
 
-    def load_events(self, slug: str) -> bytes | None:
-        try:
-            return self._events_file(slug).read_bytes()
-        except OSError:
-            return None
+        Written in place, not by rename: a torn file fails to load and the dossier is
+        simply made again, and one file creation per account is what a cold build of
+        a thousand accounts can afford.
+        """
+        path = self._dossier_file(dossier.slug)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps((dossier, events), protocol=5))
 
-    def load_dossier(self, slug: str) -> Dossier | None:
+    def load_dossier(self, slug: str) -> tuple[Dossier, bytes] | None:
         try:
-            return pickle.loads(self._dossier_file(slug).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            dossier, events = pickle.loads(self._dossier_file(slug).read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+                ValueError, TypeError):
             return None
+        return dossier, events
 
     def forget(self, slug: str) -> None:
         self._dossier_file(slug).unlink(missing_ok=True)
-        self._events_file(slug).unlink(missing_ok=True)
-
-    def _events_file(self, slug: str) -> Path:
-        return self.folder / "dossiers" / f"{slug}.ics"
 
     def _dossier_file(self, slug: str) -> Path:
         return self.folder / "dossiers" / f"{slug}.pickle"

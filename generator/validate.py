@@ -372,14 +372,17 @@ HOSTILE = (
 )
 
 
+HOSTILE_HINT = re.compile(r"[<:]|\]\(")
+
+
 def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
     fenced = False
     for section in [*([RawSection("", 0, raw.intro)] if raw.intro else []), *raw.sections]:
         for line in section.lines:
             if FENCE_LINE.match(line.text):
                 fenced = not fenced
-            if fenced:
-                continue
+            if fenced or not HOSTILE_HINT.search(line.text):
+                continue  # most lines cannot hold any of it: skip the five patterns
             for pattern, message in HOSTILE:
                 for match in pattern.finditer(line.text):
                     # tags are shown from their '<'; the rest at the offending word

@@ -271,3 +271,14 @@ def test_due_today_and_owner_fallback(project_dir):
     rows = re.findall(r'<tr class="([a-z-]+)"><td>[^<]*</td><td>[a-z]+</td><td>([^<]*)</td>',
                       section((out / "accounts" / "acme.html").read_text(), "follow-ups"))
     assert rows == [("due-today", "Kim"), ("done", "Kim")]
+
+
+def test_an_image_leaving_the_folder_is_reported_on_its_own(problems_of):
+    _, problems = problems_of(front("""
+        name: Acme
+        status: active
+    """, """
+        ## Why they signed
+        See ![plan](../../plan.png) for the layout.
+    """))
+    assert [(p.line, p.column, p.is_error) for p in problems] == [(7, 14, False)]

@@ -185,7 +185,14 @@ class _Run:
         self.report.problems.extend(result.problems)
         blocking = [p for p in result.problems if p.is_error or self.options.strict]
         record = Record(result.key, problems=[problem_to_dict(p) for p in result.problems])
-        if result.html is None or result.dossier is None or blocking:
+        if result.write_failed:
+            # Keep tracking the old pages, and a key that can never match, so the next
+            # build tries again.
+            old = self.previous.accounts.get(slug, Record(""))
+            record = Record("", dict(old.outputs), failed=result.problems[-1].headline(
+                self.project.root))
+            self.report.failed.append(slug)
+        elif result.dossier is None or blocking:
             first = (blocking or result.problems)[0]
             record.failed = first.headline(self.project.root)
             self.report.failed.append(slug)
@@ -194,21 +201,13 @@ class _Run:
             # mislead, and the build must equal a clean one.
             for name in self.previous.accounts.get(slug, Record("")).outputs:
                 self.out.remove(name)
-        elif (written := self._write(f"accounts/{slug}.html", result.html)) is None:
-            # Keep tracking the old pages, and a key that can never match, so the next
-            # build tries again.
-            old = self.previous.accounts.get(slug, Record(""))
-            record = Record("", dict(old.outputs), failed=self.report.problems[-1].headline(
-                self.project.root))
-            self.report.failed.append(slug)
         else:
             name = f"accounts/{slug}.html"
-            record.outputs[name] = written
+            record.outputs[name] = result.written
             old = self.previous.accounts.get(slug)
             if old and f"accounts/{slug}.pdf" in old.outputs:  # kept until remade or removed
                 record.outputs[f"accounts/{slug}.pdf"] = old.outputs[f"accounts/{slug}.pdf"]
                 record.pdf_key = old.pdf_key
-            self._keep(lambda: self.cache.save_dossier(result.dossier, result.events))
             self.fresh[slug] = result.dossier
             self.fresh_events[slug] = result.events
             self.report.built.append(slug)
@@ -269,7 +268,10 @@ class _Run:
     def _dossiers(self) -> list[Dossier]:
         dossiers = []
         for slug in self.report.built:
-            dossier = self.fresh.get(slug) or self.cache.load_dossier(slug)
+            kept = self.cache.load_dossier(slug) if slug not in self.fresh else None
+            dossier = self.fresh.get(slug) or (kept[0] if kept else None)
+            if kept:
+                self.fresh_events[slug] = kept[1]
             if dossier is None:  # the cache lost it: make it again
                 path = self.project.accounts_dir / f"{slug}.md"
                 account, _log = read_account(path, self.project.config, self.project.root)
@@ -283,8 +285,8 @@ class _Run:
 
     def _events(self, dossiers: tuple[Dossier, ...]) -> list[bytes]:
         minutes = self.project.bank.agenda.meeting_minutes
-        return [self.fresh_events.get(d.slug) or self.cache.load_events(d.slug)
-                or account_events(d, minutes) for d in sorted(dossiers, key=lambda d: d.slug)]
+        return [self.fresh_events.get(d.slug) or account_events(d, minutes)
+                for d in sorted(dossiers, key=lambda d: d.slug)]
 
     def _failed(self) -> list[FailedAccount]:
         return [FailedAccount(slug, str(display_path(self.project.accounts_dir / f"{slug}.md",
@@ -416,29 +418,49 @@ class _AccountResult:
     path: Path
     key: str
     problems: list[Problem]
-    dossier: Dossier | None
-    html: str | None
+    dossier: Dossier | None  # None when the account did not build
     events: bytes = b""  # the account's calendar events
+    written: list[int] | None = None  # size and time of the dossier page written
+    write_failed: bool = False
 
 
 class _AccountWorker:
-    """Loads, validates, derives and renders one account at a time, in any process."""
+    """Loads, validates, derives, renders and writes one account at a time, in any process.
+
+    Writing here, not in the parent, spreads the file creation (much of a cold
+    build) over the workers too.
+    """
 
     def __init__(self, project: Project, when: BuildDate, strict: bool) -> None:
         self.project, self.when, self.strict = project, when, strict
         self.renderer = Renderer(project)
+        self.out = OutputDir(project.output_dir)
+        self.cache = Cache(project)
 
     def run(self, task: _AccountTask) -> _AccountResult:
         dossier, problems = compile_account(self.project, task.path, self.when, self.strict,
                                             task.history, task.history_note)
         if dossier is None:
-            return _AccountResult(task.path, task.key, problems, None, None)
+            return _AccountResult(task.path, task.key, problems, None)
         try:
             html = self.renderer.dossier(dossier)
         except RenderError as exc:
-            return _AccountResult(task.path, task.key, [*problems, exc.problem], None, None)
+            return _AccountResult(task.path, task.key, [*problems, exc.problem], None)
         events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
-        return _AccountResult(task.path, task.key, problems, dossier, html, events)
+        name = f"accounts/{dossier.slug}.html"
+        try:
+            self.out.write(name, html)
+            written = stat_of(self.out.root / name)
+        except OSError as exc:
+            return _AccountResult(task.path, task.key, [*problems, Problem(
+                self.out.root / name, 0, 0, "", f"cannot write: {exc.strerror or exc}",
+                "free some space or fix the folder's permissions; the previous file is kept")],
+                None, write_failed=True)
+        try:
+            self.cache.save_dossier(dossier, events)
+        except OSError:
+            pass  # without it the portfolio makes the dossier again, more slowly
+        return _AccountResult(task.path, task.key, problems, dossier, events, written)
 
 
 def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
