@@ -281,4 +281,4 @@ def test_an_image_leaving_the_folder_is_reported_on_its_own(problems_of):
         ## Why they signed
         See ![plan](../../plan.png) for the layout.
     """))
-    assert [(p.line, p.column, p.is_error) for p in problems] == [(7, 14, False)]
+    assert [(p.line, p.column, p.is_error) for p in problems] == [(7, 13, False)]
