@@ -100,8 +100,9 @@ class Fingerprints:
             if used not in seen:
                 self._collect(used, seen)
 
-    def account(self, data: bytes, history: FileHistory | None) -> str:
-        return digest(self.common, self.template("dossier.html"), data, repr(history))
+    def account(self, data: bytes, history: FileHistory | None, history_note: str) -> str:
+        return digest(self.common, self.template("dossier.html"), data, repr(history),
+                      history_note)
 
     def pdf(self, html: str, variant: str) -> str:
         from importlib import metadata

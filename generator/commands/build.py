@@ -158,7 +158,7 @@ class _Run:
             self.report.accounts += 1
             history = repo.of(path) if repo else None
             note = repo.reason if repo else ""
-            key = self.keys.account(_read_bytes(path), history)
+            key = self.keys.account(_read_bytes(path), history, note)
             record = self.previous.accounts.get(path.stem)
             if (not self.options.only and record and record.key == key
                     and unchanged(record.outputs, self.out.root)):
@@ -169,7 +169,7 @@ class _Run:
         run_all(stale, _AccountWorker, (self.project, self.when, self.options.strict), workers,
                 self._made, lambda task, exc: _AccountResult(
                     task.path, task.key, [Problem(task.path, 0, 0, "", f"worker died: {exc}")],
-                    None, None))
+                    None))
 
     def _reuse(self, path: Path, record: Record) -> None:
         self.state.accounts[path.stem] = record
@@ -306,9 +306,7 @@ class _Run:
             self.out.write(name, data)
             return stat_of(self.out.root / name)
         except OSError as exc:
-            self.report.problems.append(Problem(
-                self.out.root / name, 0, 0, "", f"cannot write: {exc.strerror or exc}",
-                "free some space or fix the folder's permissions; the previous file is kept"))
+            self.report.problems.append(_write_failure(self.out.root / name, exc))
             return None
 
     def pdfs(self) -> None:
@@ -452,10 +450,9 @@ class _AccountWorker:
             self.out.write(name, html)
             written = stat_of(self.out.root / name)
         except OSError as exc:
-            return _AccountResult(task.path, task.key, [*problems, Problem(
-                self.out.root / name, 0, 0, "", f"cannot write: {exc.strerror or exc}",
-                "free some space or fix the folder's permissions; the previous file is kept")],
-                None, write_failed=True)
+            return _AccountResult(task.path, task.key,
+                                  [*problems, _write_failure(self.out.root / name, exc)], None,
+                                  write_failed=True)
         try:
             self.cache.save_dossier(dossier, events)
         except OSError:
@@ -472,6 +469,11 @@ def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
         return None, problems.problems
     dossier = derive(account, project.config, project.bank, when, history, history_note)
     return dossier, problems.problems
+
+
+def _write_failure(path: Path, exc: OSError) -> Problem:
+    return Problem(path, 0, 0, "", f"cannot write: {exc.strerror or exc}",
+                   "free some space or fix the folder's permissions; the previous file is kept")
 
 
 def _read_bytes(path: Path) -> bytes:
