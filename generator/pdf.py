@@ -106,7 +106,7 @@ class _Worker:
         self.log_records.clear()
         fetcher = self._fetcher(result)
         try:
-            with _time_limit(self.settings.time_limit):
+            with _time_limit(self.settings.time_limit) as expired:
                 document = self.weasyprint.HTML(
                     string=printable(job.html), base_url=job.base_url, url_fetcher=fetcher,
                 ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
@@ -114,7 +114,10 @@ class _Worker:
                 # would still fetch are attachments, which a brief never embeds.
                 fetcher.attachments_phase = True
                 result.data = document.write_pdf(pdf_variant=self.settings.variant)
+            if expired():
+                raise RenderTimeout  # the alarm fired, but something swallowed it
         except RenderTimeout:
+            result.data = None
             result.error = (f"rendering took longer than {self.settings.time_limit:g} s and "
                             "was stopped")
         except Exception as exc:  # noqa: BLE001 - a broken brief must not stop the others
@@ -159,14 +162,20 @@ class _ListHandler(logging.Handler):
 
 
 @contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
+def _time_limit(seconds: float) -> Iterator[Callable[[], bool]]:
+    """Raise RenderTimeout in this thread after `seconds`, and again every quarter second:
+    an alarm that lands in a C callback (Pango calls back into Python) is swallowed
+    there, so one alone may not stop the work. Yields a check for "it expired"."""
+    fired = []
+
     def expire(_signum, _frame):
+        fired.append(True)
         raise RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
     try:
-        yield
+        yield lambda: bool(fired)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
