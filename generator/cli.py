@@ -161,7 +161,7 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
     started = time.perf_counter()
     project = open_project(project_dir, out)
     options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean)
-    with _progress_bar(pdf) as bar:
+    with _progress_bar() as bar:
         options.progress = bar
         report = run_build(project, options)
     _print_problems(report.problems, Path.cwd())
@@ -195,24 +195,38 @@ def _and(items: list[str]) -> str:
 
 
 @contextmanager
-def _progress_bar(enabled: bool):
-    """A bar on an interactive terminal; nothing in CI, pipes or tests."""
-    if not enabled or not sys.stderr.isatty() or os.environ.get("CI"):
+def _progress_bar():
+    """Bars on an interactive terminal; nothing in CI, pipes or tests."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
         yield None
         return
-    with click.progressbar(length=0, label="PDF briefs", file=sys.stderr) as bar:
-        yield _BarProgress(bar)
+    progress = _BarProgress()
+    try:
+        yield progress
+    finally:
+        progress.close()
 
 
 class _BarProgress:
-    def __init__(self, bar) -> None:
-        self.bar = bar
+    """One bar per stage of the build that has work to do (dossiers, then briefs)."""
 
-    def start(self, total: int) -> None:
-        self.bar.length = total
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int, label: str) -> None:
+        self.close()
+        if total:
+            self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            self.bar.__enter__()
 
     def advance(self) -> None:
-        self.bar.update(1)
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command(epilog=EPILOG_CHECK)

@@ -44,9 +44,9 @@ POOL_THRESHOLD = 40  # fewer dossiers than this are made in-process: a pool cost
 
 
 class Progress(Protocol):
-    """Told how many briefs there are, then once per brief done (a terminal bar, say)."""
+    """Told how much a stage has to do, then once per item done (a terminal bar, say)."""
 
-    def start(self, total: int) -> None: ...
+    def start(self, total: int, label: str) -> None: ...
 
     def advance(self) -> None: ...
 
@@ -166,6 +166,8 @@ class _Run:
             else:
                 stale.append(_AccountTask(path, key, history, note))
         workers = self.options.jobs if len(stale) >= POOL_THRESHOLD else 1
+        if self.options.progress:
+            self.options.progress.start(len(stale), "Dossiers")
         run_all(stale, _AccountWorker, (self.project, self.when, self.options.strict), workers,
                 self._made, lambda task, exc: _AccountResult(
                     task.path, task.key, [Problem(task.path, 0, 0, "", f"worker died: {exc}")],
@@ -215,6 +217,8 @@ class _Run:
             self._print(slug, result.path)
             log.debug("wrote %s", name)
         self.state.accounts[slug] = record
+        if self.options.progress:
+            self.options.progress.advance()
 
     def _print(self, slug: str, source: Path) -> None:
         self.print_pages.append(PrintPage(slug, source, f"accounts/{slug}.html",
@@ -338,7 +342,7 @@ class _Run:
         jobs = [PdfJob(page.key, html, self.out.target(page.html_path).as_uri())
                 for page, html, _key in todo]
         if self.options.progress:
-            self.options.progress.start(len(jobs))
+            self.options.progress.start(len(jobs), "PDF briefs")
         seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
 
         def finished(result: PdfResult) -> None:
