@@ -45,7 +45,7 @@ def account(rng: random.Random, index: int) -> str:
     status = rng.choices(("lost", "at-risk", "won-back", "active"), (6, 2, 1, 1))[0]
     signed = day(rng, dt.date(2010, 1, 1), dt.date(2024, 1, 1))
     lost = day(rng, signed + dt.timedelta(days=200), dt.date(2026, 10, 1))
-    size = rng.choice((0.6, 1.0, 1.0, 1.4))
+    size = rng.choice((0.7, 1.0, 1.2, 1.6))
     lines = ["---", f"name: {name}", f"status: {status}", f"owner: {rng.choice(OWNERS)}",
              f"value: {rng.randrange(10, 5000) * 1000}", f"signed: {signed}"]
     if status in ("lost", "won-back"):
@@ -76,8 +76,11 @@ def account(rng: random.Random, index: int) -> str:
     body += [f"- [{rng.choice((' ', 'x'))}] {day(rng, signed, lost)}: {sentence(rng, 12)}"
              for _ in range(int(6 * size))]
     body += ["", "## Why we lost them", sentence(rng, int(50 * size)), "", "## What we changed"]
-    body += [f"- [{rng.choice((' ', 'x'))}] {sentence(rng, 9)}{' !essential' if i == 0 else ''}"
-             for i in range(int(4 * size))]
+    for number in range(int(4 * size)):
+        done = rng.random() < 0.5
+        when = f"{day(rng, lost, dt.date(2026, 11, 1))}: " if done else ""
+        essential = " !essential" if number == 0 else ""
+        body.append(f"- [{'x' if done else ' '}] {when}{sentence(rng, 9)}{essential}")
     body += ["", "## New needs", sentence(rng, int(30 * size)), "", "## History"]
     body += [f"- {day(rng, signed, lost)}: {sentence(rng, 10)}" for _ in range(int(8 * size))]
     return "\n".join(lines + body) + "\n"

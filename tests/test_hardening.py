@@ -13,11 +13,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import FULL_ACCOUNT, REPO, TODAY, write
+from conftest import FULL_ACCOUNT, REPO, TODAY
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
-from generator.load import MAX_FILE_BYTES
 from generator.project import open_project
 from generator.schema import Config
 from generator.validate import read_account

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from click.testing import CliRunner
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write

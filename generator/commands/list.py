@@ -93,12 +93,12 @@ def as_table(rows: list[Row], currency: str) -> str:
     lines = [(row.name, STATUS_LABELS[row.status], row.owner or "-",
               f"{currency}{row.value:,.0f}" if row.value is not None else "-", row.lost or "-",
               row.next_meeting or "-", _readiness(row)) for row in rows]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
     right = {3}
 
     def line(cells) -> str:
         return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(header), rule, *(line(cells) for cells in lines)])
