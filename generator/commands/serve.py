@@ -74,7 +74,8 @@ class DevServer:
         return f"http://{host}:{port}/"
 
     def rebuild(self) -> list[Problem]:
-        """A full build (the config may have changed too); the page reloads after it."""
+        """A build (incremental; the project is reopened since its config may have changed);
+        the open pages reload after it."""
         project = open_project(self.project_dir, self.options.out)
         self.output_dir = project.output_dir
         report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
