@@ -73,15 +73,14 @@ class State:
 class Fingerprints:
     """The parts of every key that do not depend on one account."""
 
-    def __init__(self, project: Project, env: jinja2.Environment, assets: dict[str, Path],
+    def __init__(self, project: Project, env: jinja2.Environment, assets: dict[str, bytes],
                  when: BuildDate, strict: bool) -> None:
         self.env = env
         self.common = digest(
             __version__, project.config.model_dump_json(),
             project.bank.model_dump_json() if project.bank else "",
             when.day.isoformat(), str(when.pinned), str(strict))
-        self.assets = digest(*(part for name, path in assets.items()
-                               for part in (name, path.read_bytes())))
+        self.assets = digest(*(part for name, data in assets.items() for part in (name, data)))
         self._templates: dict[str, str] = {}
 
     def template(self, name: str) -> str:

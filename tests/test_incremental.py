@@ -149,3 +149,17 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory, sequence):
         assert (incremental.built, incremental.failed) == (clean.built, clean.failed)
         assert sorted(incremental.problems) == sorted(clean.problems)
         shutil.rmtree(clean_out)
+
+
+def test_portfolio_is_right_when_the_kept_dossiers_are_lost(project_dir, add_account):
+    for number in range(3):
+        add_account(f"a{number}", account_text(number, 10 + number))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    for kept in (project_dir / ".winback-cache").rglob("*.pickle"):
+        kept.unlink()
+    add_account("a1", account_text(1, 777))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))
+    clean_out = project_dir / "clean"
+    build(open_project(project_dir, clean_out), BuildOptions(**OPTIONS, clean=True))
+    assert tree(project_dir / "output") == tree(clean_out)
+    assert "$10" in (project_dir / "output" / "index.html").read_text()

@@ -26,7 +26,7 @@ from generator.cache import (
     unchanged,
 )
 from generator.derive import BuildDate, Dossier, build_date, derive
-from generator.history import FileHistory, read_history
+from generator.history import FileHistory, RepoHistory, read_history
 from generator.ics import account_events, calendar
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
 from generator.portfolio import FailedAccount, portfolio
@@ -143,8 +143,10 @@ class _Run:
         # `winback pdf SLUG` redoes some accounts and leaves the rest of the state as it was.
         self.state = (State(dict(self.previous.accounts), self.previous.portfolio)
                       if options.only else State())
-        self.keys = Fingerprints(project, self.renderer.env, self.renderer.assets(), self.when,
+        self.theme = theme_files(self.renderer)  # read once: fingerprinted, then written
+        self.keys = Fingerprints(project, self.renderer.env, self.theme, self.when,
                                  options.strict)
+        self.repo: RepoHistory | None = None
         self.fresh: dict[str, Dossier] = {}
         self.fresh_events: dict[str, bytes] = {}
         self.print_pages: list[PrintPage] = []
@@ -152,7 +154,7 @@ class _Run:
     # --- accounts ---------------------------------------------------------------
 
     def accounts(self, paths: list[Path]) -> None:
-        repo = read_history(self.project.accounts_dir) if paths else None
+        self.repo = repo = read_history(self.project.accounts_dir) if paths else None
         stale: list[_AccountTask] = []
         for path in paths:
             self.report.accounts += 1
@@ -278,12 +280,12 @@ class _Run:
                 self.fresh_events[slug] = kept[1]
             if dossier is None:  # the cache lost it: make it again
                 path = self.project.accounts_dir / f"{slug}.md"
-                account, _log = read_account(path, self.project.config, self.project.root)
-                if account is None:
+                repo = self.repo
+                dossier, _problems = compile_account(
+                    self.project, path, self.when, self.options.strict,
+                    repo.of(path) if repo else None, repo.reason if repo else "")
+                if dossier is None:
                     continue
-                repo = read_history(self.project.accounts_dir)
-                dossier = derive(account, self.project.config, self.project.bank, self.when,
-                                 repo.of(path), repo.reason)
             dossiers.append(dossier)
         return dossiers
 
@@ -300,7 +302,7 @@ class _Run:
     # --- theme assets and PDF briefs ---------------------------------------------
 
     def assets(self) -> None:
-        for name, data in theme_files(self.renderer).items():
+        for name, data in self.theme.items():
             self._write(name, data)
 
     def _write(self, name: str, data: str | bytes) -> list[int] | None:
