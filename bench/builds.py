@@ -4,9 +4,10 @@
 
 Generates N accounts (bench/corpus.py, fixed seed) in a temporary folder and
 times, each as a separate `winback` process: a cold HTML-only build; a no-op
-rebuild; a rebuild after editing one account; a rebuild after editing one
-template; and a cold full build with PDF briefs on the first --pdf-accounts
-accounts, against one worker. Peak memory is the largest resident set of the
+rebuild; the first build of a new day (every page carries the build date); a
+rebuild after editing one account; a rebuild after editing one template; and a
+cold full build with PDF briefs on the first --pdf-accounts accounts, against
+one worker, then its first build of a new day. Peak memory is the largest resident set of the
 command or any of its worker processes. With --peers it also builds the same
 Markdown bodies with MkDocs and Pelican (installed into bench/.peers-venv on
 first use) and renders the same dossier HTML with the `weasyprint` command,
@@ -33,6 +34,7 @@ from corpus import write_corpus  # noqa: E402
 WINBACK = Path(sys.executable).with_name("winback")
 PEERS_VENV = HERE / ".peers-venv"
 TODAY = "2026-11-26"
+NEXT_DAY = "2026-11-27"  # every page is dated by the build date: a new day remakes them all
 YARDSTICK = "one dossier alone, HTML and PDF, in a fresh process"
 
 
@@ -52,8 +54,8 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     return seconds, megabytes
 
 
-def winback(project: Path, *args: str) -> tuple[float, float]:
-    return timed([str(WINBACK), "-C", str(project), "build", "--today", TODAY, *args])
+def winback(project: Path, *args: str, today: str = TODAY) -> tuple[float, float]:
+    return timed([str(WINBACK), "-C", str(project), "build", "--today", today, *args])
 
 
 def our_figures(project: Path, pdf_accounts: int, jobs: int) -> dict[str, tuple[float, float]]:
@@ -65,7 +67,9 @@ def our_figures(project: Path, pdf_accounts: int, jobs: int) -> dict[str, tuple[
         "cold HTML-only build, 1 worker": winback(project, "--no-pdf", "--clean", "-j", "1"),
         "cold HTML-only build": winback(project, "--no-pdf", "--clean"),
         "no-op rebuild": winback(project, "--no-pdf"),
+        "first build of a new day, HTML only": winback(project, "--no-pdf", today=NEXT_DAY),
     }
+    winback(project, "--no-pdf")  # back to the measured day
     account = project / "content" / "accounts" / "account-00500.md"
     account.write_text(account.read_text().replace("## New needs", "## New needs\nMore.\n"))
     figures["rebuild after editing one account"] = winback(project, "--no-pdf")
@@ -86,6 +90,8 @@ def our_figures(project: Path, pdf_accounts: int, jobs: int) -> dict[str, tuple[
     one = small / "content" / "accounts" / "account-00010.md"
     one.write_text(one.read_text().replace("## New needs", "## New needs\nMore.\n"))
     figures["rebuild after editing one account, with PDFs"] = winback(small, "-j", str(jobs))
+    figures[f"first build of a new day, with PDFs ({pdf_accounts} accounts)"] = winback(
+        small, "-j", str(jobs), today=NEXT_DAY)
     return figures
 
 
@@ -161,6 +167,8 @@ def main() -> None:
     for name, (seconds, megabytes) in figures.items():
         print(f"{name:66} {seconds:8.2f} {megabytes:8.0f}")
     cold = figures["cold HTML-only build"][0]
+    print(f"first build of a new day / cold, HTML only: "
+          f"{figures['first build of a new day, HTML only'][0] / cold:.2f}x")
     print(f"cold HTML-only, {args.jobs} workers vs 1: "
           f"{figures['cold HTML-only build, 1 worker'][0] / cold:.2f}x")
     edit = figures["rebuild after editing one account, with PDFs"][0]

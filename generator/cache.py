@@ -42,7 +42,7 @@ CACHE_DIR = ".winback-cache"
 # find the same names but costs a tenth of a second, most of a no-op rebuild.)
 TEMPLATE_REFERENCE = re.compile(
     r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 
 
 def digest(*parts: bytes | str) -> str:
@@ -61,7 +61,7 @@ class Record:
     outputs: dict[str, list[int]] = field(default_factory=dict)  # path -> [size, mtime_ns]
     problems: list[dict] = field(default_factory=list)
     failed: str = ""  # the first blocking problem, when the account did not build
-    pdf_key: str = ""
+    pdf_keys: dict[str, str] = field(default_factory=dict)  # PDF path -> its fingerprint
 
 
 @dataclass
@@ -100,8 +100,8 @@ class Fingerprints:
                 self._collect(used, seen)
 
     def account(self, data: bytes, history: FileHistory | None, history_note: str) -> str:
-        return digest(self.common, self.template("dossier.html"), data, repr(history),
-                      history_note)
+        return digest(self.common, self.template("dossier.html"), self.template("letters.html"),
+                      data, repr(history), history_note)
 
     def pdf(self, html: str, variant: str) -> str:
         from importlib import metadata

@@ -44,7 +44,7 @@ Examples:
 EPILOG_LIST = """\b
 Examples:
   winback list                                 every account
-  winback list --status lost --not-ready       lost and not ready to approach
+  winback list --status lost --not-ready       lost, and not ready to ask yet
   winback list --owner "Dana Whitfield" --format csv > dana.csv
   winback list --reason price --format json
 """
@@ -173,11 +173,13 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
     made = [plural(len(report.built), "dossier")]
     if pdf:
         made.append(plural(len(report.pdfs), "PDF brief"))
+        made.append(plural(len(report.letter_pdfs), "letters PDF"))
     if report.portfolio_pdf:
         made.append("the portfolio PDF")
     remade = (f" ({plural(len(report.rebuilt), 'dossier')} and "
               f"{plural(report.pdfs_made, 'PDF')} remade)"
-              if len(report.rebuilt) < len(report.built) or report.pdfs_made < len(report.pdfs)
+              if len(report.rebuilt) < len(report.built)
+              or report.pdfs_made < len(report.pdfs) + len(report.letter_pdfs)
               else "")
     warnings = plural(report.warnings, "warning")
     if not report.ok or (strict and report.warnings):
@@ -258,7 +260,7 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
               help="Only accounts with this status (repeat for several).")
 @click.option("--owner", default="", help="Only this owner's accounts.")
 @click.option("--reason", default="", help="Only accounts lost for this reason id.")
-@click.option("--not-ready", is_flag=True, help="Only accounts not ready to approach.")
+@click.option("--not-ready", is_flag=True, help="Only accounts not ready to ask for the business.")
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--today", type=DateType(), help="Date to count from (as for build).")

@@ -1,8 +1,10 @@
 """Derive: a validated account -> the facts a reader needs, computed once.
 
 Nothing here reads files or formats HTML: tenure, days since the loss, open
-complaints first, people by role, readiness to approach, overdue follow-ups
-and the meeting script are plain values for the templates.
+complaints first, people by role, readiness and what it allows in the meeting,
+who leads and who listens, promises to clear first, the meeting script
+(`generator.script`) and the plan around it (`generator.plan`) are plain
+values for the templates, all counted from one build date.
 """
 
 from __future__ import annotations
@@ -11,22 +13,36 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
+from generator import plan
 from generator.history import FileHistory
-from generator.questions import MeetingScript, tailor
-from generator.schema import Account, Config, Entry, Facts, FollowUp, Person, QuestionBank
+from generator.schema import (
+    STATUS_BY_KEY,
+    Account,
+    Config,
+    Entry,
+    Facts,
+    FollowUp,
+    Person,
+    QuestionBank,
+    Sponsor,
+    StatusKind,
+)
+from generator.script import MeetingScript, ScriptFacts, day, tailor
 
-STATUS_ORDER = {"lost": 0, "at-risk": 1, "won-back": 2, "active": 3}
-STATUS_LABELS = {"lost": "Lost", "at-risk": "At risk", "won-back": "Won back", "active": "Active"}
+STATUS_ORDER = {key: kind.order for key, kind in STATUS_BY_KEY.items()}
+STATUS_LABELS = {key: kind.label for key, kind in STATUS_BY_KEY.items()}
+RECALLED_WINS = 3
+OLD_COMPLAINT_YEARS = 2  # resolved complaints older than this fold into one line in print
+DONT = ("do not ", "don't ", "never ", "avoid ")
 
 
 @dataclass(frozen=True)
 class BuildDate:
     """The date a build computes from, and whether the user pinned it.
 
-    `day` is explicit (--today), else SOURCE_DATE_EPOCH, else the clock; it
-    drives "days since" and overdue flags. Only a pinned date is printed as
-    the date a brief was prepared: otherwise the brief is dated by its
-    newest record, so a rebuild on another day gives the same files.
+    `day` is explicit (--today), else SOURCE_DATE_EPOCH, else the clock. It is
+    the one date of every page: "Prepared", "days since", "overdue" and "as
+    of" are all counted from it. Pinning it makes the output reproducible.
     """
 
     day: dt.date
@@ -66,16 +82,25 @@ class Span:
 
 @dataclass(frozen=True)
 class Readiness:
-    """Whether the account may be approached, and what still stands in the way."""
+    """Whether we may ask for anything yet, and what still stands in the way."""
 
     state: str  # ready | not-ready | unknown | not-applicable
-    remaining: tuple[Entry, ...] = ()
+    remaining: tuple[Entry, ...] = ()  # essential fixes still open
+    due: dt.date | None = None  # when the last of them is due, if every one has a date
+    listen_only: bool = False  # not ready, and a meeting is booked: it is for listening
+
+    @property
+    def ask_after(self) -> str:
+        """When we may ask for the business, in words."""
+        if self.state != "not-ready":
+            return ""
+        return day(self.due) if self.due else "the open fixes are done"
 
     @property
     def label(self) -> str:
         return {
             "ready": "Ready to approach",
-            "not-ready": "Not ready to approach",
+            "not-ready": "Listen-only meeting" if self.listen_only else "Not ready to ask",
             "unknown": "Readiness unknown",
             "not-applicable": "Not applicable",
         }[self.state]
@@ -106,28 +131,51 @@ class FollowUpItem:
 
 @dataclass(frozen=True)
 class CheckIns:
-    """For a won-back account: check-ins every `every_days` from the day it came back."""
+    """For a won-back account: close check-ins in the first months back, then the
+    account's normal rhythm."""
 
-    every_days: int
+    every_days: int  # the rhythm now
+    settles_on: dt.date | None  # when close check-ins give way to the normal rhythm
     past: tuple[dt.date, ...]  # the most recent scheduled dates, oldest first
     next_due: dt.date
 
 
 @dataclass(frozen=True)
+class MeetingPlan:
+    """Who is in the room and who does what: the lead has no direct role in the
+    account when we can manage it; the owner and the others listen."""
+
+    theirs: tuple[tuple[str, str], ...]  # name, and who they are
+    lead: str
+    independent_lead: bool  # the lead is the interviewer named for having no part in the account
+    listeners: tuple[str, ...]  # the others from our side, the owner marked
+
+
+@dataclass(frozen=True)
 class Dossier:
     account: Account
+    kind: StatusKind
     as_of: dt.date
     reasons: tuple[str, ...]
     tenure: Span | None
     days_since_loss: int | None
     open_complaints: tuple[Entry, ...]
     resolved_complaints: tuple[Entry, ...]
+    old_resolved: int  # resolved complaints older than OLD_COMPLAINT_YEARS, at the end
     people: People
     readiness: Readiness
     follow_ups: tuple[FollowUpItem, ...]
+    clear_first: tuple[FollowUpItem, ...]  # open promises overdue or due before the meeting
     meeting_upcoming: bool
+    meeting_plan: MeetingPlan | None
+    dos: tuple[str, ...]  # meeting notes
+    donts: tuple[str, ...]
     script: MeetingScript
-    prepared: dt.date | None
+    commitments: tuple[plan.Commitment, ...]
+    if_no: plan.IfNo
+    approaches: plan.Approaches
+    letters: tuple[plan.Letter, ...]
+    signatory: Sponsor | None
     addressee: Person | None  # the most senior person still there, for the letters
     check_ins: CheckIns | None
     history: FileHistory | None  # None without git history
@@ -143,12 +191,42 @@ class Dossier:
         return self.account.facts
 
     @property
+    def prepared(self) -> dt.date:
+        return self.as_of
+
+    @property
     def status_label(self) -> str:
-        return STATUS_LABELS[self.facts.status]
+        return self.kind.label
+
+    @property
+    def is_lost(self) -> bool:
+        return self.kind.key == "lost"
+
+    @property
+    def is_at_risk(self) -> bool:
+        return self.kind.key == "at-risk"
+
+    @property
+    def is_won_back(self) -> bool:
+        return self.kind.key == "won-back"
+
+    @property
+    def is_active(self) -> bool:
+        return self.kind.key == "active"
+
+    @property
+    def back_for(self) -> Span | None:
+        """How long a won-back client has been back."""
+        won_back = self.facts.won_back
+        return Span.between(won_back, self.as_of) if won_back else None
 
     @property
     def overdue_count(self) -> int:
         return sum(1 for f in self.follow_ups if f.overdue)
+
+    @property
+    def letters_to_send(self) -> tuple[plan.Letter, ...]:
+        return tuple(letter for letter in self.letters if letter.to_send)
 
 
 def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate,
@@ -160,37 +238,108 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
     labels = config.reason_labels()
     complaints = account.entries("complaints")
     open_complaints = _newest_first(e for e in complaints if not e.checked)
+    resolved = _newest_first(e for e in complaints if e.checked)
     people = _people(facts.people)
+    upcoming = bool(facts.meeting and facts.meeting.when.date() >= as_of)
+    readiness = _readiness(account, upcoming)
+    follow_ups = _follow_ups(account, as_of)
     return Dossier(
         account=account,
+        kind=STATUS_BY_KEY[facts.status],
         as_of=as_of,
         reasons=tuple(labels[r] for r in facts.loss_reasons if r in labels),
         tenure=_tenure(account, as_of),
         days_since_loss=(as_of - facts.lost).days if facts.lost else None,
         open_complaints=open_complaints,
-        resolved_complaints=_newest_first(e for e in complaints if e.checked),
+        resolved_complaints=resolved,
+        old_resolved=_old(resolved, as_of),
         people=people,
-        readiness=_readiness(account),
-        follow_ups=_follow_ups(account, as_of),
-        meeting_upcoming=bool(facts.meeting and facts.meeting.when.date() >= as_of),
-        script=tailor(account, bank, labels, open_complaints, people.departed),
-        prepared=as_of if when.pinned else _newest_record(account, as_of),
+        readiness=readiness,
+        follow_ups=follow_ups,
+        clear_first=_clear_first(follow_ups, facts, upcoming, as_of),
+        meeting_upcoming=upcoming,
+        meeting_plan=_meeting_plan(facts) if facts.meeting else None,
+        dos=tuple(e.text for e in account.entries("meeting_notes") if not _is_dont(e.text)),
+        donts=tuple(e.text for e in account.entries("meeting_notes") if _is_dont(e.text)),
+        script=tailor(account, bank, _script_facts(account, people, readiness, labels, as_of)),
+        commitments=plan.commitments(account, as_of),
+        if_no=plan.if_no(account, config, as_of),
+        approaches=plan.approaches(account, config, upcoming),
+        letters=plan.letters(account, facts.meeting is not None),
+        signatory=plan.signatory(account, config),
         addressee=next(iter(people.decision_makers + people.champions + people.others), None),
-        check_ins=_check_ins(facts, config.check_in_every_days, as_of),
+        check_ins=_check_ins(facts, config, as_of),
         history=history,
         history_note=history_note,
         stale=bool(last and (as_of - last.date).days > config.stale_after_days),
     )
 
 
-def _newest_record(account: Account, as_of: dt.date) -> dt.date | None:
-    """The newest date the account records, ignoring what is still to come."""
-    facts = account.facts
-    dates = [facts.signed, facts.lost, facts.won_back, *(p.left for p in facts.people),
-             *(f.due.date() for f in facts.follow_ups if f.done),
-             *(e.date for section in account.sections.values() for e in section.entries)]
-    past = [d for d in dates if d is not None and d <= as_of]
-    return max(past, default=None)
+def _script_facts(account: Account, people: People, readiness: Readiness,
+                  labels: dict[str, str], as_of: dt.date) -> ScriptFacts:
+    complaints = account.entries("complaints")
+    changes = account.entries("changes")
+    return ScriptFacts(
+        as_of=as_of,
+        open_complaints=tuple(sorted((e for e in complaints if not e.checked),
+                                     key=lambda e: (e.date or dt.date.min, e.line))),
+        decision_makers=people.decision_makers,
+        departed=people.departed,
+        wins=_wins_to_recall(account.entries("wins")),
+        done_changes=tuple(e for e in changes if e.checked),
+        open_changes=tuple(e for e in changes if not e.checked),
+        ask_after=_spoken_after(readiness) if readiness.listen_only else "",
+        reason_labels=labels,
+        complaint_dates={e.date.isoformat(): f"the complaint of {day(e.date)}"
+                         for e in complaints if e.date},
+    )
+
+
+def _spoken_after(readiness: Readiness) -> str:
+    """When we may ask, as said aloud: 'after 12 January'."""
+    return f"after {readiness.due:%-d %B}" if readiness.due else "once our changes are in place"
+
+
+def _wins_to_recall(wins: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """The wins the file marks with !recall first, then the most recent."""
+    newest = sorted(wins, key=lambda e: (e.date or dt.date.min, e.line), reverse=True)
+    return tuple(sorted(newest, key=lambda e: not e.recall)[:RECALLED_WINS])
+
+
+def _old(resolved: tuple[Entry, ...], as_of: dt.date) -> int:
+    limit = as_of.replace(year=as_of.year - OLD_COMPLAINT_YEARS) if as_of.year > 2 else as_of
+    return sum(1 for e in resolved if e.date is not None and e.date < limit)
+
+
+def _is_dont(text: str) -> bool:
+    return text.lower().startswith(DONT)
+
+
+def _clear_first(follow_ups: tuple[FollowUpItem, ...], facts: Facts, upcoming: bool,
+                 as_of: dt.date) -> tuple[FollowUpItem, ...]:
+    """Open promises that are overdue, or fall due before the meeting (or this week)."""
+    before = facts.meeting.when if upcoming else dt.datetime.combine(
+        as_of + dt.timedelta(days=7), dt.time())
+    return tuple(f for f in follow_ups if f.state != "done" and f.item.due <= before)
+
+
+def _meeting_plan(facts: Facts) -> MeetingPlan:
+    meeting = facts.meeting
+    known = {p.name: p for p in facts.people}
+    theirs = tuple((name, _described(known.get(name))) for name in meeting.with_)
+    lead = facts.interviewer or next((n for n in meeting.ours if n != facts.owner), "") or (
+        facts.owner)
+    listeners = tuple(f"{name} (owner)" if name == facts.owner else name
+                      for name in meeting.ours if name != lead)
+    independent = bool(facts.interviewer) and facts.interviewer != facts.owner
+    return MeetingPlan(theirs, lead, independent, listeners)
+
+
+def _described(person: Person | None) -> str:
+    if person is None:
+        return ""
+    role = person.role.replace("-", " ") if person.role != "other" else ""
+    return ", ".join(part for part in (person.title, role) if part)
 
 
 def _tenure(account: Account, as_of: dt.date) -> Span | None:
@@ -215,13 +364,15 @@ def _people(people: list[Person]) -> People:
     )
 
 
-def _readiness(account: Account) -> Readiness:
-    if account.facts.status not in ("lost", "at-risk"):
+def _readiness(account: Account, meeting_upcoming: bool) -> Readiness:
+    if not STATUS_BY_KEY[account.facts.status].has_readiness:
         return Readiness("not-applicable")
     changes = account.entries("changes")
     remaining = tuple(e for e in changes if e.essential and not e.checked)
     if remaining:
-        return Readiness("not-ready", remaining)
+        dates = [e.date for e in remaining]
+        due = max(dates) if all(dates) else None
+        return Readiness("not-ready", remaining, due, meeting_upcoming)
     if not changes:
         return Readiness("unknown")
     return Readiness("ready")
@@ -240,13 +391,39 @@ def _state(follow_up: FollowUp, as_of: dt.date) -> str:
     return "overdue" if due < as_of else "due-today" if due == as_of else "due"
 
 
-def _check_ins(facts: Facts, every_days: int, as_of: dt.date) -> CheckIns | None:
+def _check_ins(facts: Facts, config: Config, as_of: dt.date) -> CheckIns | None:
     if facts.status != "won-back" or facts.won_back is None:
         return None
-    step = dt.timedelta(days=every_days)
-    elapsed = max((as_of - facts.won_back).days, 0)
-    next_due = facts.won_back + step * (elapsed // every_days + 1)
-    if elapsed % every_days == 0 and as_of > facts.won_back:
-        next_due = as_of  # a check-in falls due today
-    past = [d for d in (next_due - step * k for k in range(3, 0, -1)) if d > facts.won_back]
-    return CheckIns(every_days, tuple(past), next_due)
+    start = facts.won_back
+    settles = _add_months(start, config.check_in_first_months)
+    close = dt.timedelta(days=config.check_in_first_every_days)
+    normal = dt.timedelta(days=facts.check_in_every_days or config.check_in_every_days)
+    schedule = _schedule(start, settles, close, normal, as_of)
+    upcoming = [d for d in schedule if d >= as_of]
+    past = [d for d in schedule if d < as_of][-3:]
+    return CheckIns((close if upcoming[0] < settles else normal).days,
+                    settles if settles > start else None, tuple(past), upcoming[0])
+
+
+def _schedule(start: dt.date, settles: dt.date, close: dt.timedelta, normal: dt.timedelta,
+              as_of: dt.date) -> list[dt.date]:
+    """The check-in dates around `as_of`: every `close` until `settles`, then every
+    `normal`. Worked out by arithmetic, not by walking the years."""
+    def steps(first: dt.date, step: dt.timedelta, until: dt.date | None) -> list[dt.date]:
+        skip = max((as_of - first).days // step.days - 3, 0)
+        dates = [first + step * (skip + k) for k in range(5)]
+        return [d for d in dates if d > start and (until is None or d < until)]
+
+    dates = steps(start, close, settles) if settles > start else []
+    return sorted({*dates, *steps(max(settles, start), normal, None)})
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    month = date.month - 1 + months
+    year, month = date.year + month // 12, month % 12 + 1
+    for day_of_month in range(date.day, 27, -1):
+        try:
+            return date.replace(year=year, month=month, day=day_of_month)
+        except ValueError:
+            continue
+    return date.replace(year=year, month=month, day=min(date.day, 28))

@@ -53,7 +53,7 @@ def _events(dossier: Dossier, meeting_minutes: int) -> list:
         if meeting.ours:
             lines.append(f"From our side: {', '.join(meeting.ours)}")
         event = _event(f"meeting-{dossier.slug}", stamp, meeting.when, meeting_minutes,
-                       f"Win-back meeting: {facts.name}", "\n".join(lines))
+                       f"{dossier.kind.meeting}: {facts.name}", "\n".join(lines))
         if meeting.where:
             event.add("location", meeting.where)
         events.append(event)

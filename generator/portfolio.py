@@ -15,6 +15,7 @@ from generator.derive import STATUS_ORDER, BuildDate, Dossier, FollowUpItem
 from generator.load import suggest_slug
 from generator.schema import Config
 
+WEEK_DAYS = 7  # "due this week" on the dashboard
 TENURE_BUCKETS = ((1, "Under 1 year"), (2, "1 to 2 years"), (5, "2 to 5 years"),
                   (10, "5 to 10 years"), (None, "10 years or more"))
 
@@ -72,15 +73,19 @@ class Owner:
 class Portfolio:
     title: str
     as_of: dt.date
-    prepared: dt.date | None
+    prepared: dt.date
     dossiers: tuple[Dossier, ...]
     failed: tuple[FailedAccount, ...]
     totals: Totals
     meetings: tuple[Dossier, ...]
     overdue: tuple[DueFollowUp, ...]
+    due_soon: tuple[DueFollowUp, ...]  # follow-ups due within the week, not yet overdue
+    check_ins_due: tuple[Dossier, ...]  # won-back accounts with a check-in due within the week
+    waiting: tuple[Dossier, ...]  # asked for a meeting, no answer yet
     not_ready: tuple[Dossier, ...]
     charts: tuple[Chart, ...]
     owners: tuple[Owner, ...]
+    new_clients_known: bool  # winback.yaml gives new clients per year
 
     def owner_slug(self, name: str) -> str:
         return next((o.slug for o in self.owners if o.name == name), "")
@@ -88,27 +93,31 @@ class Portfolio:
 
 def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
               when: BuildDate) -> Portfolio:
-    """Lost accounts first, most valuable first within each status.
-
-    Like a brief, the portfolio is dated by the pinned build date, else by the
-    newest record among its accounts.
-    """
+    """Lost accounts first, most valuable first within each status."""
     ordered = tuple(sorted(dossiers, key=lambda d: (
         STATUS_ORDER[d.facts.status], -(d.facts.value or 0), d.facts.name.lower(), d.slug)))
     due = _due_follow_ups(ordered)
+    week = when.day + dt.timedelta(days=WEEK_DAYS)
     return Portfolio(
         title=config.title,
         as_of=when.day,
-        prepared=when.day if when.pinned else max(
-            (d.prepared for d in ordered if d.prepared), default=None),
+        prepared=when.day,
         dossiers=ordered,
         failed=tuple(sorted(failed, key=lambda f: f.slug)),
         totals=_totals(ordered),
         meetings=_upcoming_meetings(ordered),
         overdue=tuple(item for item in due if item.follow_up.overdue),
+        due_soon=tuple(item for item in due if not item.follow_up.overdue
+                       and item.follow_up.item.due.date() <= week),
+        check_ins_due=tuple(sorted((d for d in ordered if d.check_ins
+                                    and d.check_ins.next_due <= week),
+                                   key=lambda d: (d.check_ins.next_due, d.slug))),
+        waiting=tuple(sorted((d for d in ordered if d.approaches.waiting),
+                             key=lambda d: (d.approaches.next_try, d.slug))),
         not_ready=tuple(d for d in ordered if d.readiness.state == "not-ready"),
-        charts=charts(ordered, config.reason_labels()),
+        charts=charts(ordered, config.reason_labels(), config.new_clients),
         owners=_owners(ordered, due),
+        new_clients_known=bool(config.new_clients),
     )
 
 
@@ -162,19 +171,25 @@ def _unique_slugs(names: list[str]) -> dict[str, str]:
 # --- the pattern charts ----------------------------------------------------------
 
 
-def charts(dossiers: tuple[Dossier, ...], labels: dict[str, str]) -> tuple[Chart, ...]:
+def charts(dossiers: tuple[Dossier, ...], labels: dict[str, str],
+           new_clients: dict[int, int]) -> tuple[Chart, ...]:
+    """The pattern charts. "Lost and new clients" needs the number of clients signed
+    each year, which the tracked accounts alone cannot give: it comes from winback.yaml
+    and is left out without it."""
     lost = [d for d in dossiers if d.facts.lost is not None]
-    return (
+    lost_years = Counter(d.facts.lost.year for d in lost)
+    return tuple(chart for chart in (
         _reasons_by(lost, labels, by_value=False),
         _reasons_by(lost, labels, by_value=True),
         _tenure_at_loss(lost),
         _per_year("lost-won-back", "Lost and won back, per year",
-                  ("Lost", [d.facts.lost for d in lost]),
-                  ("Won back", [d.facts.won_back for d in dossiers if d.facts.won_back])),
-        _per_year("lost-signed", "Lost and newly signed, per year",
-                  ("Lost", [d.facts.lost for d in lost]),
-                  ("Newly signed", [d.facts.signed for d in dossiers if d.facts.signed])),
-    )
+                  ("Lost", lost_years),
+                  ("Won back", Counter(d.facts.won_back.year for d in dossiers
+                                       if d.facts.won_back))),
+        _per_year("lost-signed", "Lost and new clients, per year",
+                  ("Lost", lost_years), ("New clients", Counter(new_clients)))
+        if new_clients else None,
+    ) if chart is not None)
 
 
 def _reasons_by(lost: list[Dossier], labels: dict[str, str], *, by_value: bool) -> Chart:
@@ -208,16 +223,14 @@ def _tenure_at_loss(lost: list[Dossier]) -> Chart:
                  tuple(Bar(label, (count,)) for label, count in counts.items()))
 
 
-def _per_year(key: str, title: str, *series: tuple[str, list[dt.date]]) -> Chart:
-    years: dict[int, list[int]] = defaultdict(lambda: [0] * len(series))
-    for index, (_name, dates) in enumerate(series):
-        for date in dates:
-            years[date.year][index] += 1
-    span = range(min(years), max(years) + 1) if years else range(0)
-    bars = tuple(Bar(str(year), tuple(years[year]) if year in years else (0,) * len(series))
-                 for year in span)
+def _per_year(key: str, title: str, *series: tuple[str, Counter[int]]) -> Chart:
+    """Counts per year; years with nothing in any series are left out."""
+    years = sorted({year for _name, counts in series for year, n in counts.items() if n})
+    bars = tuple(Bar(str(year), tuple(counts.get(year, 0) for _name, counts in series))
+                 for year in years)
     names = " and ".join(name.lower() for name, _ in series)
-    totals = ", ".join(f"{sum(1 for _ in dates)} {name.lower()}" for name, dates in series)
-    description = (f"Accounts {names} in each year from {span.start} to {span.stop - 1}: "
-                   f"{totals} in all." if bars else f"No {names} dates are recorded yet.")
+    totals = ", ".join(f"{sum(counts.values())} {name.lower()}" for name, counts in series)
+    description = (f"{names.capitalize()} in each year from {years[0]} to {years[-1]} "
+                   f"(years with neither are left out): {totals} in all." if bars
+                   else f"No {names} dates are recorded yet.")
     return Chart(key, title, description, tuple(name for name, _ in series), bars)

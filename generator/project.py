@@ -8,7 +8,7 @@ from pathlib import Path
 import generator
 from generator.load import load_yaml_file
 from generator.problems import Problem
-from generator.questions import load_bank
+from generator.bank import load_bank
 from generator.schema import Config, QuestionBank
 from generator.validate import validate_model
 

@@ -64,8 +64,16 @@ class Renderer:
             inline=self.inline_markdown,
             money=self.money,
             longdate=longdate,
+            monthyear=monthyear,
             entry_date=entry_date,
             plural=plural,
+            oneline=oneline,
+            trimstop=trimstop,
+            lowerfirst=lowerfirst,
+            letter_title=LETTER_TITLES.get,
+            in_words=in_words,
+            first_name=first_name,
+            weekday=weekday,
         )
         self.env.globals.update(
             config=project.config,
@@ -77,6 +85,9 @@ class Renderer:
 
     def dossier(self, dossier: Dossier) -> str:
         return self._render("dossier.html", d=dossier, as_of=dossier.as_of, root="../")
+
+    def letters(self, dossier: Dossier) -> str:
+        return self._render("letters.html", d=dossier, as_of=dossier.as_of, root="../")
 
     def index(self, portfolio: Portfolio) -> str:
         return self._render("index.html", p=portfolio, as_of=portfolio.as_of, root="")
@@ -182,6 +193,71 @@ def entry_date(entry) -> Markup:
     if entry.date is None:
         return Markup('<span class="undated">undated</span>')
     return Markup(f'<time datetime="{entry.date.isoformat()}">{longdate(entry.date)}</time>')
+
+
+LETTER_TITLES = {"meeting-request": "Meeting request", "thank-you": "Thank-you note",
+                 "summary": "Written summary"}
+SMALL_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                 "seventeen", "eighteen", "nineteen", "twenty")
+ONE_LINE = 90  # characters of a complaint on page one
+
+
+def oneline(text: str) -> str:
+    """The first clause of a note, to fit one line: up to its first ';' or sentence end,
+    else cut between words."""
+    for mark in ("; ", ". "):
+        head = text.split(mark, 1)[0]
+        if len(head) < len(text) and len(head) <= ONE_LINE:
+            return head.rstrip(".") + "…" if mark == "; " else head + "."
+    if len(text) <= ONE_LINE:
+        return text
+    return text[:ONE_LINE].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def trimstop(text: str) -> str:
+    """Text without its final full stop, to sit inside a sentence."""
+    return text[:-1] if text.endswith(".") and not text.endswith("..") else text
+
+
+def lowerfirst(text: str) -> str:
+    """'Replaced the units' -> 'replaced the units'; names and acronyms stay as written."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def in_words(span, the: bool = False) -> str:
+    """A span as a person would write it in a letter: 'thirteen years', 'ten months';
+    with `the`, 'the thirteen years'."""
+    def words(count: int, unit: str) -> str:
+        number = SMALL_NUMBERS[count] if count < len(SMALL_NUMBERS) else f"{count:,}"
+        return f"{'a' if count == 1 else number} {unit}{'' if count == 1 else 's'}"
+
+    if span is None:  # not recorded
+        return "the time" if the else "some time"
+    if span.years == 0 and span.months == 0:
+        return "the past few weeks" if the else "a few weeks"
+    text = words(span.years, "year") if span.years else words(span.months, "month")
+    return f"the {text}" if the else text
+
+
+TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof.", "sir", "dame"}
+
+
+def first_name(name: str) -> str:
+    """The name to greet someone by; a titled name is kept whole ('Dr Ana Ruiz')."""
+    first = name.split(" ", 1)[0]
+    return name if first.lower() in TITLES else first
+
+
+def weekday(value: dt.date | dt.datetime) -> str:
+    return f"{value:%A}"
+
+
+def monthyear(value: dt.date | None) -> str:
+    return f"{value:%b %Y}" if value else "not recorded"
 
 
 def longdate(value: dt.date | dt.datetime | None) -> str:

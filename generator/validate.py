@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import typing
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,6 +22,7 @@ from generator.problems import ProblemLog, did_you_mean
 from generator.schema import (
     SECTIONS,
     Account,
+    Channel,
     Config,
     Entry,
     Facts,
@@ -35,7 +38,9 @@ DATE_LIKE = re.compile(r"^(?P<date>\d{1,4}-\d{1,2}-\d{1,2})(?![\d-])")
 PARTY = re.compile(r"^[ \t]*\((?P<party>[^()]+)\)")
 SEPARATOR = re.compile(r"^[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*")
 FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
-ESSENTIAL = re.compile(r"[ \t]*!essential[ \t]*$", re.IGNORECASE)
+MARKER = re.compile(r"[ \t]!(?P<name>[A-Za-z]+)[ \t]*$")
+DETAIL = re.compile(r"^[ \t]+[-*+][ \t]+(?P<key>[A-Za-z][A-Za-z ]{0,20}):[ \t]*(?P<value>.*)$")
+CHANNELS = typing.get_args(Channel)
 
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
 DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-03 10:00"
@@ -198,6 +203,13 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
         if not follow_up.owner and not facts.owner:
             log.warn(*at("follow_ups", index), f"follow_ups[{index}]", "follow-up has no owner",
                      "add 'owner:' to it, or an owner for the account")
+    for index, follow_up in enumerate(facts.follow_ups):
+        if follow_up.aim is not None and follow_up.aim > follow_up.due:
+            log.warn(*at("follow_ups", index, "aim"), f"follow_ups[{index}].aim",
+                     "the aim is after the promised time", "aim to deliver before 'due:'")
+    if facts.meeting is None and any(a.outcome == "agreed" for a in facts.approaches):
+        log.warn(*at("approaches"), "approaches", "they agreed to meet, but no meeting is recorded",
+                 "add 'meeting:' with when, where and who")
     if facts.meeting is not None:
         known = {person.name for person in facts.people}
         for index, name in enumerate(facts.meeting.with_):
@@ -272,40 +284,52 @@ def _join(raw_section: RawSection) -> str:
 
 
 def _read_section(kind: SectionKind, raw_section: RawSection, log: ProblemLog) -> Section:
-    if not kind.has_entries:
+    if not kind.entries:
         return Section(kind.key, kind.title, raw_section.line, _join(raw_section))
     free: list[str] = []
-    entries: list[Entry] = []
-    for number, text in _items(raw_section, free):
-        entry = _read_entry(kind, number, text, log)
-        if entry is not None:
-            entries.append(entry)
+    entries = [_read_entry(kind, item, log) for item in _items(raw_section, free)]
     return Section(kind.key, kind.title, raw_section.line, "\n".join(free).strip("\n"),
-                   tuple(entries))
+                   tuple(e for e in entries if e is not None))
 
 
-def _items(raw_section: RawSection, free: list[str]) -> list[tuple[int, str]]:
+@dataclass
+class _Item:
+    """A top-level list item: its line, its text, and the detail lines under it."""
+
+    line: int
+    parts: list[str]
+    details: list[tuple[int, int, str, str]] = field(default_factory=list)
+
+
+def _items(raw_section: RawSection, free: list[str]) -> list[_Item]:
     """Top-level list items with their continuation lines; the rest is free text."""
-    items: list[tuple[int, list[str]]] = []
+    items: list[_Item] = []
     in_item = blank_before = False
     for line in raw_section.lines:
         match = ITEM.match(line.text)
         if match:
-            items.append((line.number, [match.group("rest")]))
+            items.append(_Item(line.number, [match.group("rest")]))
             in_item = True
         elif not line.text.strip():
             if free:
                 free.append("")
         elif in_item and (line.text[0] in " \t" or not blank_before):
-            items[-1][1].append(line.text.strip())
+            detail = DETAIL.match(line.text) if line.text[0] in " \t" else None
+            if detail:
+                items[-1].details.append((line.number, detail.start("key") + 1,
+                                          detail.group("key").lower(), detail.group("value")))
+            else:
+                items[-1].parts.append(line.text.strip())
         else:
             free.append(line.text)
             in_item = False
         blank_before = not line.text.strip()
-    return [(number, " ".join(parts)) for number, parts in items]
+    return items
 
 
-def _read_entry(kind: SectionKind, line: int, text: str, log: ProblemLog) -> Entry | None:
+def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None:
+    details, more_text = _details(kind, item, log)
+    line, text = item.line, " ".join([*item.parts, *more_text])
     column = 3  # after "- "
     checked: bool | None = None
     box = CHECKBOX.match(text)
@@ -314,13 +338,12 @@ def _read_entry(kind: SectionKind, line: int, text: str, log: ProblemLog) -> Ent
         column += box.end()
         text = text[box.end():]
     date: dt.date | None = None
-    field_name = f"{kind.title}"
     found = DATE_LIKE.match(text)
     if found:
         try:
             date = dt.date.fromisoformat(found.group("date"))
         except ValueError as exc:
-            log.error(line, column, field_name,
+            log.error(line, column, kind.title,
                       f"'{found.group('date')}' is not a valid date: {exc}", DATE_HINT)
             return None
         text = text[found.end():]
@@ -331,29 +354,98 @@ def _read_entry(kind: SectionKind, line: int, text: str, log: ProblemLog) -> Ent
     if date:
         separator = SEPARATOR.match(text)
         text = text[separator.end():] if separator else text.lstrip()
-    essential = bool(ESSENTIAL.search(text))
-    text = ESSENTIAL.sub("", text).strip()
-    _check_entry(kind, line, column, checked, date, party, essential, log)
-    return Entry(line, text, date, checked, party, essential)
+    text, markers = _markers(kind, line, text, log)
+    _check_entry(kind, line, column, checked, date, party, log)
+    return Entry(line, text, date, checked, party, markers, details)
 
 
-def _check_entry(kind, line, column, checked, date, party, essential, log: ProblemLog) -> None:
+def _markers(kind: SectionKind, line: int, text: str,
+             log: ProblemLog) -> tuple[str, frozenset[str]]:
+    """The `!word` flags at the end of an item, and its text without them."""
+    markers: set[str] = set()
+    while (found := MARKER.search(text)) is not None:
+        name = found.group("name").lower()
+        if name in kind.markers:
+            markers.add(name)
+        else:
+            allowed = " or ".join(f"!{m}" for m in kind.markers)
+            owner = next((k.title for k in SECTIONS if name in k.markers), "")
+            log.warn(line, found.start("name"), kind.title,
+                     f"'!{name}' means nothing under {kind.title}",
+                     (f"'!{name}' belongs under {owner}; remove it here" if owner else
+                      did_you_mean(name, kind.markers) or
+                      (f"the markers here are {allowed}" if allowed else "remove it")))
+        text = text[:found.start()]
+    return text.strip(), frozenset(markers)
+
+
+def _details(kind: SectionKind, item: _Item,
+             log: ProblemLog) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The `- key: value` lines under an item that its section knows, and the other
+    indented lines, which stay part of the item's text."""
+    details: list[tuple[str, str]] = []
+    text: list[str] = []
+    for line, column, key, value in item.details:
+        if key not in kind.details:
+            hint = did_you_mean(key, kind.details)
+            if hint:
+                log.warn(line, column, kind.title, f"'{key}:' is not a detail of {kind.title}",
+                         hint)
+            text.append(f"{key}: {value}")
+        elif value.strip():
+            details.append((key, value.strip()))
+        else:
+            log.warn(line, column, kind.title, f"'{key}:' is empty", "write a value or remove it")
+    return tuple(details), text
+
+
+def _check_entry(kind: SectionKind, line, column, checked, date, party, log: ProblemLog) -> None:
     title = kind.title
-    if kind.key in ("complaints", "changes") and checked is None:
-        state = "open" if kind.key == "complaints" else "not done"
+    if kind.checkbox and checked is None:
         log.error(line, 3, title, "item has no checkbox",
-                  f"start it with '[ ] ' ({state}) or '[x] '")
-    if kind.key in ("wins", "complaints", "history") and date is None:
+                  f"start it with '[ ] ' ({kind.checkbox[0]}) or '[x] ' ({kind.checkbox[1]})")
+    if kind.dated and date is None:
         log.warn(line, column, title, "item has no date", "start it with 'YYYY-MM-DD: '")
     if kind.key == "changes" and checked and date is None:
         log.warn(line, column, title, "done change has no date",
                  "add the date it was done: '[x] YYYY-MM-DD: '")
-    if party and kind.key != "complaints":
+    if party and not kind.party:
         log.warn(line, column, title, f"'({party})' names another supplier outside Complaints",
                  "only complaints are told apart by supplier")
-    if essential and kind.key != "changes":
-        log.warn(line, column, title, "'!essential' only means something under What we changed",
-                 "remove it")
+
+
+def check_references(account_sections: dict[str, Section], facts: Facts | None,
+                     log: ProblemLog) -> None:
+    """Details that point elsewhere in the file must find what they point at."""
+    complaints = account_sections.get("complaints")
+    dates = sorted({e.date.isoformat() for e in complaints.entries if e.date} if complaints
+                   else set())
+    reasons = facts.loss_reasons if facts else []
+    changes = account_sections.get("changes")
+    for entry in changes.entries if changes else ():
+        for target in entry.detail_list("answers"):
+            if target not in dates and target not in reasons:
+                log.warn(entry.line, 1, "What we changed", f"answers '{target}': no complaint "
+                         "dated so and no loss reason of this account by that id",
+                         did_you_mean(target, [*dates, *reasons]) or
+                         "name a complaint by its date (YYYY-MM-DD) or a loss reason id")
+        confirm = entry.detail("confirm")
+        if confirm and isinstance(parse_confirm(confirm), str):
+            log.error(entry.line, 1, "What we changed",
+                      f"confirm: {parse_confirm(confirm)}",
+                      "write the channel and when, e.g. 'confirm: email, 2027-01-13 16:00'")
+
+
+def parse_confirm(text: str) -> tuple[str, dt.datetime] | str:
+    """`email, 2027-01-13 16:00` -> (channel, when); or what is wrong with it."""
+    channel, _, when = text.partition(",")
+    channel = channel.strip().lower()
+    if channel not in CHANNELS:
+        return f"'{channel}' is not one of {', '.join(CHANNELS)}"
+    try:
+        return channel, dt.datetime.fromisoformat(when.strip())
+    except ValueError:
+        return f"'{when.strip()}' is not a date and time (YYYY-MM-DD HH:MM)"
 
 
 # --- raw HTML that the sanitiser will remove -----------------------------------
@@ -400,6 +492,7 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     if facts is not None:
         check_rules(facts, raw.front, log, config.reason_labels())
     sections, notes = read_sections(raw, log)
+    check_references(sections, facts, log)
     report_hostile(raw, log)
     if facts is None or log.has_errors:
         return None

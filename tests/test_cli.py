@@ -132,9 +132,10 @@ def test_real_process_builds_the_sample_accounts(tmp_path):
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(
-        f"Built 9 dossiers, 9 PDF briefs and the portfolio PDF into {out}/, 1 warning")
-    assert len(list((out / "accounts").glob("*.html"))) == 9
-    assert len(list((out / "accounts").glob("*.pdf"))) == 9
+        f"Built 10 dossiers, 10 PDF briefs, 10 letters PDFs and the portfolio PDF into {out}/, "
+        "1 warning")
+    assert len(list((out / "accounts").glob("*.html"))) == 20  # a dossier and its letters each
+    assert len(list((out / "accounts").glob("*.pdf"))) == 20
     check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=REPO,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and check.stdout == ""
@@ -146,9 +147,10 @@ def test_pdf_command_renders_only_the_named_accounts(runner, project_dir, add_ac
     result = invoke(runner, project_dir, "pdf", "northwind", "-j", "1", "--today", "2026-11-26")
     assert result.exit_code == 0, result.output
     accounts = project_dir / "output" / "accounts"
-    assert sorted(p.name for p in accounts.iterdir()) == ["northwind.html", "northwind.pdf"]
+    assert sorted(p.name for p in accounts.iterdir()) == [
+        "northwind-letters.html", "northwind-letters.pdf", "northwind.html", "northwind.pdf"]
     assert not (project_dir / "output" / "index.html").exists()
-    assert result.stdout.startswith("Built 1 dossier and 1 PDF brief into ")
+    assert result.stdout.startswith("Built 1 dossier, 1 PDF brief and 1 letters PDF into ")
 
 
 def test_pdf_command_unknown_slug(runner, project_dir, add_account):

@@ -102,10 +102,55 @@ def test_totals_and_panels(built):
             in index)
     meetings = re.search(r'id="meetings".*?</section>', index).group(0)
     assert re.findall(r'href="accounts/(\w+)\.html"', meetings) == ["delta", "alpha"]
-    overdue = re.search(r'id="overdue".*?</section>', index).group(0)
-    assert "Send the SLA" in overdue and "Call the CFO" not in overdue
+    week = re.search(r'id="this-week".*?</section>', index).group(0)
+    assert "Overdue since Fri 20 Nov 2026, 16:00</span> <a href=\"accounts/alpha.html\">" in week
+    assert "Send the SLA" in week and "Call the CFO" not in week  # 5 Dec is after the week
+    # Gamma came back on 10 Jan: close check-ins until 10 Apr, then every 30 days: the
+    # next is on 6 Dec, after this week.
+    assert "Gamma" not in week
     not_ready = re.search(r'id="not-ready".*?</section>', index).group(0)
-    assert "Alpha</a>: 1 essential fix open" in not_ready
+    assert "Alpha</a>: 1 essential fix open. <strong>Listen-only meeting</strong>" in not_ready
+    waiting = re.search(r'id="waiting".*?</section>', index).group(0)
+    assert "No meeting request is waiting for an answer." in waiting
+
+
+def test_waiting_for_an_answer_and_follow_ups_due_this_week(project_dir):
+    write(project_dir / "content" / "accounts" / "zeta.md", front("""
+        name: Zeta
+        status: lost
+        lost: 2026-08-31
+        approaches:
+          - date: 2026-11-02
+            channel: letter
+            to: Ann Lee
+            outcome: declined
+          - date: 2026-11-20
+            channel: email
+            to: Ann Lee
+        follow_ups:
+          - due: 2026-12-02 16:00
+            channel: email
+            what: Send the case study
+    """))
+    write(project_dir / "content" / "accounts" / "eta.md", front("""
+        name: Eta
+        status: won-back
+        lost: 2026-03-31
+        won_back: 2026-10-01
+        loss_reasons: [price]
+    """))
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert report.ok, report.problems
+    index = flat(project_dir / "output" / "index.html")
+    waiting = re.search(r'id="waiting".*?</section>', index).group(0)
+    assert ("Zeta</a>: asked by email on 20 Nov 2026 (Ann Lee). <strong>Next try 4 Dec 2026"
+            in waiting)  # 14 days after the ask
+    week = re.search(r'id="this-week".*?</section>', index).group(0)
+    assert "Wed 2 Dec 2026, 16:00</time> <a href=\"accounts/zeta.html\">Zeta</a>: Send" in week
+    # Back since 1 Oct, with close check-ins every 14 days: one falls due today.
+    assert "26 Nov 2026</time> <a href=\"accounts/eta.html\">Eta</a>: check-in" in week
+    dossier = flat(project_dir / "output" / "accounts" / "zeta.html")
+    assert "Next tactful try around 4 Dec 2026" in dossier
 
 
 def chart_rows(index: str, key: str) -> list[tuple[str, ...]]:
@@ -125,10 +170,22 @@ def test_every_chart_has_its_data(built):
         ("5 to 10 years", "2"), ("10 years or more", "0")]
     assert chart_rows(index, "lost-won-back") == [("2024", "1", "0"), ("2025", "1", "0"),
                                                   ("2026", "1", "1")]
-    assert chart_rows(index, "lost-signed") == [
-        ("2016", "0", "1"), ("2017", "0", "0"), ("2018", "0", "0"), ("2019", "0", "1"),
-        ("2020", "0", "0"), ("2021", "0", "0"), ("2022", "0", "0"), ("2023", "0", "1"),
-        ("2024", "1", "0"), ("2025", "1", "1"), ("2026", "1", "1")]
+    # The tracked accounts' signing dates are not the number of new clients: without the
+    # counts in winback.yaml the chart is left out, and the page says how to add them.
+    assert 'id="chart-lost-signed-figure"' not in index
+    assert "<code>new_clients: {2025: 31, 2026: 28}</code>" in index
+
+
+def test_new_clients_per_year_come_from_the_config(project_dir):
+    write(project_dir / "winback.yaml", "new_clients: {2023: 12, 2025: 9, 2026: 0}\n")
+    for slug in ("alpha", "beta"):
+        write(project_dir / "content" / "accounts" / f"{slug}.md", ACCOUNTS[slug])
+    assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
+    index = flat(project_dir / "output" / "index.html")
+    # 2024 had nothing in either series and is left out.
+    assert chart_rows(index, "lost-signed") == [("2023", "0", "12"), ("2025", "1", "9"),
+                                                ("2026", "1", "0")]
+    assert "new_clients:" not in index
 
 
 def test_charts_are_accessible_svg(built):
@@ -189,7 +246,7 @@ def test_list_table(built, project_dir):
     assert lines[0].split() == ["Account", "Status", "Owner", "Value", "Lost", "Next", "meeting",
                                 "Readiness"]
     assert [line.split()[0] for line in lines[2:]] == ["Alpha", "Beta", "Delta", "Gamma", "Epsilon"]
-    assert "NOT READY (1 to fix), 1 overdue" in lines[2]
+    assert "LISTEN ONLY (1 to fix), 1 overdue" in lines[2]
     assert lines[2].index("$1,000,000") + len("$1,000,000") == lines[3].index("$250,000") + len("$250,000")
 
 
@@ -199,7 +256,8 @@ def test_list_filters_and_formats(built, project_dir):
     assert rows[0] == {
         "slug": "alpha", "name": "Alpha", "status": "lost", "owner": "Dana Reyes",
         "value": 1000000.0, "lost": "2025-06-30", "next_meeting": "2026-12-03 10:00",
-        "readiness": "not-ready", "open_essential_fixes": 1, "overdue_follow_ups": 1,
+        "readiness": "not-ready", "listen_only": True, "open_essential_fixes": 1,
+        "overdue_follow_ups": 1,
         "loss_reasons": ["price", "service-failure"]}
     table = csv.DictReader(io.StringIO(run_list(project_dir, "--format", "csv",
                                                 "--owner", "dana reyes").stdout))

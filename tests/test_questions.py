@@ -2,60 +2,171 @@
 
 from __future__ import annotations
 
-
 from click.testing import CliRunner
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
 
+from generator.bank import fill
 from generator.cli import main
 from generator.derive import BuildDate, derive
 from generator.project import open_project
 
 
-def script_of(problems_of, project_dir, text, slug="acme"):
+def dossier_of(problems_of, project_dir, text, slug="acme"):
     account, problems = problems_of(text, slug)
     assert account is not None, problems
     project = open_project(project_dir)
     assert project.ok, project.problems
-    return derive(account, project.config, project.bank, BuildDate(TODAY, True)).script
+    return derive(account, project.config, project.bank, BuildDate(TODAY, True))
 
 
-def parts(script):
-    return {part.key: part.items for part in script.parts}
+def script_of(problems_of, project_dir, text, slug="acme"):
+    return dossier_of(problems_of, project_dir, text, slug).script
 
 
-def test_full_account_script_is_tailored(problems_of, project_dir):
+def said(script) -> dict[str, tuple[str, ...]]:
+    """What is said aloud in each part."""
+    return {part.key: tuple(line.say for line in part.lines if line.say) for part in script.parts}
+
+
+def notes(script) -> dict[str, tuple[str, ...]]:
+    """What each part gives the interviewer only."""
+    return {part.key: tuple(c for line in part.lines for c in line.context)
+            for part in script.parts}
+
+
+def test_full_account_script_asks_from_the_bank_and_keeps_notes_beside(problems_of, project_dir):
     script = script_of(problems_of, project_dir, FULL_ACCOUNT)
-    by_key = parts(script)
-    assert by_key["open_complaints"] == (
-        "On 1 Jun 2026 you raised: “Late deliveries three weeks running on the Denver lane.” "
-        "Is that still a problem, and what would put it right?",)
-    assert by_key["reason:service-failure"] == (
-        "Which failures hurt you most, and what did each cost you?",
-        "When things went wrong, how quickly did you hear from us, and from whom?")
-    assert by_key["reason:new-decision-maker"][0] == "What do you look for in a supplier, in your own words?"
-    assert by_key["competitor"] == (
-        "What made Harbor Logistics the right choice for you?",
-        "How is it going with Harbor Logistics so far?",
-        "What would you want from any supplier that you are not getting today?")
-    assert by_key["cares_about"] == (
-        "Priya Natarajan, you care about on-time rate: how is that going now, and how do you measure it?",
-        "Priya Natarajan, you care about one dashboard for all carriers: how is that going now, "
-        "and how do you measure it?")
-    assert by_key["people_left"] == (
-        "Tom Ellis (Logistics Manager, champion) left on 1 Mar 2026. Who now owns this decision, "
-        "and what matters most to them?",)
-    assert by_key["wins"] == (
-        "2 Nov 2019: Cleared a 300-pallet peak-season backlog in 48 hours.",)
-    assert script.questions == 1 + 7 + 2 + 2 + 3 + 2 + 1
+    spoken, context = said(script), notes(script)
+    assert spoken["open_complaints"] == ("Take me back to June. What was it like on your side?",)
+    assert context["open_complaints"] == (
+        "1 Jun 2026: Late deliveries three weeks running on the Denver lane.",)
+    assert spoken["reason:service-failure"] == (
+        "Which failures hurt you most, and what did each one cost you?",
+        "When something went wrong, how quickly did you hear from us, and from whom?")
+    assert spoken["competitor"] == ("What made Harbor Logistics the right choice for you?",
+                                    "What would you want from any supplier that you are not "
+                                    "getting today?")
+    # What the decision maker cares about is a topic for the interviewer, not quoted grammar.
+    assert spoken["cares_about"] == (
+        "How do you judge a supplier now? What would a good month look like to you?",)
+    assert context["cares_about"] == ("Priya Natarajan (VP Operations, decision maker) cares "
+                                      "about: on-time rate; one dashboard for all carriers.",)
+    # Priya decides now: nobody is asked who owns the decision.
+    assert "people_left" not in spoken or not spoken["people_left"]
+    assert script.part("people_left").caution == (
+        "Priya Natarajan decides now: do not ask who owns the decision.")
+    assert context["wins"] == ("2 Nov 2019: Cleared a 300-pallet peak-season backlog in 48 hours.",)
     assert [(s.title, s.minutes, f"{s.start:%H:%M}") for s in script.agenda] == [
         ("Opening", 5, "10:00"), ("Questions, then listen", 40, "10:05"),
-        ("Summarise back what you heard", 10, "10:45"), ("The ask and next step", 5, "10:55")]
+        ("Summarise back what you heard", 10, "10:45"), ("Before you leave", 5, "10:55")]
+
+
+def test_questions_are_numbered_across_parts_and_five_are_picked(problems_of, project_dir):
+    script = script_of(problems_of, project_dir, FULL_ACCOUNT)
+    numbers = [line.number for part in script.parts for line in part.lines if line.number]
+    assert numbers == list(range(1, len(numbers) + 1))
+    key = script.key_questions
+    assert len(key) == 5 and [q.number for q in key] == sorted(q.number for q in key)
+    assert key[0].say == "Take me back to June. What was it like on your side?"
+    assert "What happened, from your side?" in [q.say for q in key]
+    # An essential fix is open and the meeting is booked: the ask is a review date.
+    assert key[-1].say == ("Would you be open to a short review once our changes are in place, "
+                           "so you can judge the changes for yourself?")
+
+
+def test_a_decision_owner_question_only_when_nobody_decides_now(problems_of, project_dir):
+    script = script_of(problems_of, project_dir, front("""
+        name: Acme
+        status: lost
+        lost: 2026-01-01
+        people:
+          - name: Tom Ellis
+            role: champion
+            left: 2026-03-01
+    """))
+    assert said(script)["people_left"] == (
+        "Since Tom Ellis moved on, who makes this decision, and what matters most to them?",)
+    assert notes(script)["people_left"] == ("Tom Ellis (champion) left on 1 Mar 2026.",)
+
+
+def test_a_complaint_can_carry_the_line_to_say_and_who_raised_it(problems_of, project_dir):
+    script = script_of(problems_of, project_dir, front("""
+        name: Acme
+        status: lost
+        lost: 2026-10-01
+    """, """
+        ## Complaints
+        - [ ] 2026-06-01: Ruth's team logged six weeks of backorders on pipette tips.
+          - by: Ruth Adeyemi
+          - ask: Looking back at the spring, what was it like when orders came in short?
+        - [ ] 2026-07-01 (OtherCo): Their courier lost two boxes.
+    """))
+    part = script.part("open_complaints")
+    assert [line.say for line in part.lines] == [
+        "Looking back at the spring, what was it like when orders came in short?", ""]
+    assert part.lines[0].context == (
+        "1 Jun 2026, Ruth Adeyemi: Ruth's team logged six weeks of backorders on pipette tips.",)
+    assert part.lines[1].caution == "About OtherCo: let them bring it up, and never criticise."
+    assert part.caution == "Listen. Do not explain or defend."
+
+
+def test_changes_are_said_after_listening_with_what_they_answer(problems_of, project_dir):
+    script = script_of(problems_of, project_dir, front("""
+        name: Acme
+        status: lost
+        lost: 2026-10-01
+        loss_reasons: [service-failure]
+    """, """
+        ## Complaints
+        - [ ] 2026-06-30: Calls unanswered after the rep change.
+
+        ## What we changed
+        - [x] 2026-09-01: Named account manager with a weekly stock review.
+          - answers: 2026-06-30, service-failure
+          - evidence: the review template
+          - say: Since then every account has a named manager and a weekly stock review.
+        - [ ] 2027-01-15: Automatic escalation of old backorders. !essential
+    """))
+    keys = [part.key for part in script.parts]
+    assert keys.index("after_listening") > keys.index("closing") > keys.index("open_complaints")
+    line = script.part("after_listening").lines[1]
+    assert line.say == "Since then every account has a named manager and a weekly stock review."
+    assert line.context == ("1 Sep 2026: Named account manager with a weekly stock review.",
+                            "Answers: the complaint of 30 Jun 2026; Service failure.",
+                            "Bring: the review template")
+    assert notes(script)["not_yet"] == ("Automatic escalation of old backorders. (due 15 Jan 2027)",)
+    # Not ready, no meeting booked: the ask stays the ordinary one (the brief says to wait).
+    assert said(script)["the_ask"][0].startswith("Would you be open to a small start")
+
+
+def test_each_status_gets_its_own_kit(problems_of, project_dir):
+    kits = {
+        "lost": "status: lost\nlost: 2026-09-30\nloss_reasons: [service-failure]",
+        "at-risk": "status: at-risk\nloss_reasons: [service-failure]",
+        "won-back": "status: won-back\nlost: 2025-03-31\nwon_back: 2026-02-01\n"
+                    "loss_reasons: [service-failure]",
+        "active": "status: active",
+    }
+    spoken = {}
+    for status, lines in kits.items():
+        script = script_of(problems_of, project_dir,
+                           f"---\nname: Acme\ncompetitor: OtherCo\n{lines}\n---\n", slug=status)
+        spoken[status] = " ".join(s for part in said(script).values() for s in part)
+    assert "When you chose a new supplier" in spoken["lost"]
+    assert "What made OtherCo the right choice" in spoken["lost"]
+    for status in ("at-risk", "won-back", "active"):
+        assert "new supplier" not in spoken[status] and "right choice" not in spoken[status]
+    assert "What would make you confident to stay with us?" in spoken["at-risk"]
+    assert "What is not going as we promised?" in spoken["won-back"]
+    assert "When you came back in February" in spoken["won-back"]
+    assert "How are we doing for you?" in spoken["active"]
+    assert "came back" not in spoken["lost"] + spoken["at-risk"] + spoken["active"]
 
 
 def test_minimal_account_gets_the_generic_script(problems_of, project_dir):
     script = script_of(problems_of, project_dir, MINIMAL_ACCOUNT)
     assert [p.key for p in script.parts] == [
-        "opening", "hard_questions", "listening_rules", "never", "closing", "the_ask"]
+        "listening_rules", "never", "opening", "hard_questions", "closing", "the_ask"]
     assert all(slot.start is None for slot in script.agenda)
 
 
@@ -76,18 +187,22 @@ def test_reason_without_bank_and_no_competitor(problems_of, project_dir):
     assert "reason:price" in keys and "reason:regulation" not in keys and "competitor" not in keys
 
 
-def test_project_adds_and_replaces_sections(problems_of, project_dir):
+def test_project_adds_and_replaces_parts_per_status(problems_of, project_dir):
     write(project_dir / "winback.yaml", "loss_reasons:\n  regulation: Regulatory change\n")
     write(project_dir / "content" / "questions.yaml", """\
         add:
-          hard_questions: ["What would you tell a friend about us?"]
-          by_reason:
-            regulation: ["Which rule changed, and when?"]
-            price: ["What budget do you have for this next year?"]
+          never: ["Talk about the weather."]
+          statuses:
+            lost:
+              hard_questions: ["What would you tell a friend about us?"]
+              by_reason:
+                regulation: ["Which rule changed, and when?"]
+                price: ["What budget do you have for this next year?"]
         replace:
-          opening: [Thank them.]
-          tailored:
-            open_complaint: "You raised on {date}: {complaint}"
+          statuses:
+            lost:
+              opening: [Thank you.]
+              open_complaint: ["What happened in {month}?"]
           agenda:
             meeting_minutes: 30
     """)
@@ -102,14 +217,21 @@ def test_project_adds_and_replaces_sections(problems_of, project_dir):
         ## Complaints
         - [ ] 2026-01-02: Late.
     """))
-    by_key = parts(script)
-    assert by_key["opening"] == ("Thank them.",)
-    assert by_key["hard_questions"][-1] == "What would you tell a friend about us?"
-    assert len(by_key["hard_questions"]) == 8
-    assert by_key["reason:regulation"] == ("Which rule changed, and when?",)
-    assert by_key["reason:price"][-1] == "What budget do you have for this next year?"
-    assert by_key["open_complaints"] == ("You raised on 2 Jan 2026: Late.",)
+    spoken = said(script)
+    assert spoken["opening"] == ("Thank you.",)
+    assert spoken["never"][-1] == "Talk about the weather."
+    assert spoken["hard_questions"][-1] == "What would you tell a friend about us?"
+    assert len(spoken["hard_questions"]) == 6
+    assert spoken["reason:regulation"] == ("Which rule changed, and when?",)
+    assert spoken["reason:price"][-1] == "What budget do you have for this next year?"
+    assert spoken["open_complaints"] == ("What happened in January 2026?",)  # ten months ago
     assert [s.minutes for s in script.agenda] == [5, 10, 10, 5]
+    # The other statuses keep the built-in kit.
+    at_risk = script_of(problems_of, project_dir, front("""
+        name: Beta
+        status: at-risk
+    """), slug="beta")
+    assert said(at_risk)["opening"][0] == "Thank you for making the time, and for working with us."
 
 
 def check_bank(project_dir, text):
@@ -121,25 +243,51 @@ def check_bank(project_dir, text):
 def test_unknown_placeholder_is_located(project_dir):
     assert check_bank(project_dir, """\
         add:
-          competitor: ["Why {compettitor}?"]
-          opening: ["Hello {name}"]
+          statuses:
+            lost:
+              competitor: ["Why {compettitor}?"]
+              opening: ["Hello {name}"]
     """) == [
-        (2, 16, "add.competitor[0]", "unknown placeholder {compettitor}", "did you mean 'competitor'?"),
-        (3, 13, "add.opening[0]", "unknown placeholder {name}",
+        (4, 20, "add.statuses.lost.competitor[0]", "unknown placeholder {compettitor}",
+         "did you mean 'competitor'?"),
+        (5, 17, "add.statuses.lost.opening[0]", "unknown placeholder {name}",
          "no placeholders are filled in here; write {{ and }} for braces"),
     ]
+
+
+def test_placeholders_take_no_formats(project_dir):
+    problems = check_bank(project_dir, """\
+        replace:
+          statuses:
+            lost:
+              open_complaint: ["In {month:%d %b}?", "In {month!r}?", "In {month:{x.__class__}}"]
+    """)
+    assert [(p[2], p[3]) for p in problems] == [
+        ("replace.statuses.lost.open_complaint[0]", "placeholder {month} has a format ('%d %b')"),
+        ("replace.statuses.lost.open_complaint[1]", "placeholder {month} has a format ('!r')"),
+        ("replace.statuses.lost.open_complaint[2]",
+         "placeholder {month} has a format ('{x.__class__}')"),
+    ]
+    assert problems[0][4] == "write just {month}: it is filled in as plain words"
+
+
+def test_fill_never_formats_or_looks_up_attributes():
+    # Checked wordings cannot hold these; if one did, it would be filled as plain words.
+    assert fill("In {month}, {month.__class__}{month:_^99}", month="June") == "In June, June"
 
 
 def test_bank_changes_are_validated_like_everything_else(project_dir):
     problems = check_bank(project_dir, """\
         add:
-          openning: [Hi]
-          by_reason:
-            pricee: ["Why?"]
+          statuses:
+            lost:
+              openning: [Hi]
+              by_reason:
+                pricee: ["Why?"]
     """)
     assert problems == [
-        (2, 3, "add.openning", "unknown field", "did you mean 'opening'?"),
-        (4, 5, "add.by_reason.pricee", "'pricee' is not a known loss reason",
+        (4, 7, "add.statuses.lost.openning", "unknown field", "did you mean 'opening'?"),
+        (6, 9, "add.statuses.lost.by_reason.pricee", "'pricee' is not a known loss reason",
          "did you mean 'price'?")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -40,11 +41,24 @@ def empty_page(project_dir):
 
 def test_snapshot(full_page):
     text = section(full_page, "snapshot")
-    for fact in ("$5,200,000", "10 years 5 months (at loss)", "11 Apr 2016", "30 Sep 2026",
+    for fact in ("$5,200,000", "10 years 5 months (at loss), since Apr 2016", "30 Sep 2026",
                  "57 days ago", "Dana Reyes", "Harbor Logistics",
-                 "Service failure, New decision maker", "Thu 3 Dec 2026, 10:00",
-                 "Address first: 1 open complaint."):
+                 "Service failure, New decision maker", "Freight, Denver, CO"):
         assert fact in text
+
+
+def test_page_one_before_you_walk_in(full_page):
+    text = section(full_page, "before")
+    assert "<strong>Thu 3 Dec 2026, 10:00</strong>, Their Denver office." in text
+    assert "With:</strong> Priya Natarajan (VP Operations, decision maker)." in text
+    assert "Lee Park leads the questions (no part in the account). Sam Okafor listens" in text
+    assert "Listen-only meeting.</strong> Do not ask for the business before the open fixes are done." in text
+    assert "Do not promise yet:</strong> Automatic SLA credits on late deliveries." in text
+    clear = text[text.index("Clear these first"):text.index("Open complaints")]
+    assert "Overdue</span> Send the revised on-time SLA" in clear
+    assert "Call to confirm the agenda" not in clear  # due after the meeting
+    assert "1 Jun 2026</time>: Late deliveries three weeks running on the Denver lane." in text
+    assert text.count('<span class="qn">') == 5
 
 
 def test_why_signed_wins_why_lost_new_needs(full_page):
@@ -56,13 +70,19 @@ def test_why_signed_wins_why_lost_new_needs(full_page):
 
 
 def test_complaints_open_first_and_other_suppliers_told_apart(full_page):
-    rows = re.findall(r"<tr class=\"(open|resolved)\">.*?</tr>", section(full_page, "complaints"))
+    rows = re.findall(r"<tr class=\"(open|resolved)[^\"]*\">.*?</tr>", section(full_page, "complaints"))
     assert rows == ["open", "resolved", "resolved"]
     text = section(full_page, "complaints")
     assert text.index("Late deliveries") < text.index("Duplicate invoices") < text.index(
         "Lost shipment")
-    assert "<td>Acme Carriers</td><td>Lost shipment" in text
-    assert "<td>Us</td><td>Late deliveries" in text
+    assert '<td data-label="About">Acme Carriers</td><td data-label="Complaint">Lost shipment' in text
+    assert '<td data-label="About">Us</td><td data-label="Complaint">Late deliveries' in text
+
+
+def test_resolved_complaints_older_than_two_years_fold_in_print(full_page):
+    text = section(full_page, "complaints")
+    assert '<tr class="resolved old">' in text and "Lost shipment" in text  # kept on screen
+    assert "1 older resolved complaint (2023) in the web dossier." in text
 
 
 def test_people(full_page):
@@ -76,41 +96,59 @@ def test_people(full_page):
 
 def test_changes_and_readiness(full_page):
     text = section(full_page, "changes")
-    assert "Not ready to approach." in text
     assert '<li class="todo"><span class="check">Not done</span> Automatic SLA credits' in text
     assert text.count('badge essential') == 2
-    assert "Not ready to approach" in full_page.split("</header>")[1]
+    head = full_page[full_page.index('<header class="dossier-head">'):]
+    assert "Listen-only meeting" in head[:head.index("</header>")]
 
 
-def test_meeting_follow_ups_history_notes(full_page):
-    meeting = section(full_page, "meeting")
-    assert "Their Denver office" in meeting and "Sam Okafor" in meeting
-    assert "Suggested interviewer: <strong>Lee Park</strong>" in meeting
+def test_follow_ups_history_notes(full_page):
     follow_ups = section(full_page, "follow-ups")
-    assert '<tr class="overdue"><td>Fri 20 Nov 2026, 16:00</td><td>email</td><td>Dana Reyes</td>' in follow_ups
-    assert '<tr class="due"><td>Sat 5 Dec 2026, 16:00</td><td>phone</td><td>Sam Okafor</td>' in follow_ups
+    assert ('<tr class="overdue"><td data-label="Due">Fri 20 Nov 2026, 16:00</td>'
+            '<td data-label="Channel">email</td><td data-label="Owner">Dana Reyes</td>') in follow_ups
+    assert ('<tr class="due"><td data-label="Due">Sat 5 Dec 2026, 16:00</td>'
+            '<td data-label="Channel">phone</td><td data-label="Owner">Sam Okafor</td>') in follow_ups
     assert "Call to confirm the agenda" in follow_ups
     assert "Tom Ellis left; Priya took over" in section(full_page, "history")
     assert "<h2>Gossip</h2>" in full_page and "Free notes under a heading" in full_page
 
 
-def test_question_script_numbers_questions_across_parts(full_page):
+def test_script_sets_spoken_lines_apart_from_our_notes(full_page):
     script = section(full_page, "script")
     headings = re.findall(r"<h3>(.*?)</h3>", script)
     assert headings == [
-        "Opening", "Their open complaints, first", "The hard questions", "On service failure",
-        "On new decision maker", "About Harbor Logistics", "What the decision maker cares about",
-        "People who have left", "Wins worth recalling (if it helps, not as a boast)",
-        "While they talk", "Never", "Summarise back", "The ask"]
-    assert re.findall(r'<ol start="(\d+)">', script) == ["1", "2", "9", "11", "13", "16", "18"]
-    assert "<td>10:00</td><td class=\"num\">5</td><td>Opening</td>" in script
+        "While they talk", "Never", "Opening", "Their complaints, first", "The hard questions",
+        "Loss reason: Service failure", "Loss reason: New decision maker",
+        "About Harbor Logistics", "What matters to them", "People who have left",
+        "Wins to recall, if it helps (never as a boast)", "Summarise back",
+        "What we changed: say it after listening", "Do not promise yet", "Before you leave"]
+    spoken = re.findall(r'<p class="say">(.*?)</p>', script)
+    mine = re.findall(r'<p class="for-you"><span class="tag">For you</span> (.*?)</p>', script)
+    assert '<span class="qn">1.</span> “Take me back to June. What was it like on your side?”' in spoken
+    assert "1 Jun 2026: Late deliveries three weeks running on the Denver lane." in mine
+    assert not any("Late deliveries" in line for line in spoken)
+    assert "10:00 Opening (5 min) → 10:05 Questions, then listen (40 min)" in re.sub(
+        r"<[^>]+>", "", script)
+
+
+def test_commitment_and_if_they_say_no(full_page):
+    text = section(full_page, "commitment")
+    assert ("<strong>Send the revised on-time SLA</strong>. By email, Fri 20 Nov 2026, 16:00." in text)
+    assert ("<strong>Call to confirm the agenda</strong>. By phone, Sat 5 Dec 2026, 16:00; "
+            '<span class="aim">aim for Fri 4 Dec 2026, 14:00</span>.') in text
+    assert "Automatic SLA credits on late deliveries</strong>. <span class=\"missing\">no date yet" in text
+    no = section(full_page, "if-no")
+    assert "no senior sponsor recorded" in no
+    assert "hope the move is going well” note around 14 Jan 2027" in no  # six weeks on
+    assert "Approach again</strong> around 2 Apr 2027" in no  # 120 days on
 
 
 def test_missing_sections_show_prompts(empty_page):
     for section_id in ("why-signed", "wins", "complaints", "people", "why-lost", "changes",
-                       "new-needs", "follow-ups", "history"):
+                       "new-needs", "follow-ups", "history", "getting", "commitment"):
         assert 'class="prompt"' in section(empty_page, section_id), section_id
-    assert "Not scheduled yet" in section(empty_page, "meeting")
+    before = section(empty_page, "before")
+    assert "No meeting booked yet." in before and "Readiness unknown: listen only." in before
     assert "not recorded: add <code>signed:</code>" in section(empty_page, "snapshot")
 
 
@@ -156,7 +194,7 @@ def test_index_lists_every_account_with_its_facts(project_dir):
     assert rows == ["northwind", "harlow", "beta"]
     northwind = table[table.index("accounts/northwind.html"):table.index("accounts/harlow.html")]
     for fact in ("Dana Reyes", "$5,200,000", "30 Sep 2026", "Thu 3 Dec 2026, 10:00",
-                 "Not ready to approach", "1 to fix"):
+                 "Listen-only meeting", "1 to fix"):
         assert fact in northwind
 
 
@@ -187,36 +225,45 @@ def test_same_input_gives_identical_output(project_dir):
     assert first == {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def test_win_back_plan_shows_each_part_or_a_prompt(full_page, empty_page):
+def test_plan_refers_to_the_sections_instead_of_repeating_them(full_page, empty_page):
     plan = section(full_page, "plan")
-    assert "Client since 11 Apr 2016 (10 years 5 months until the loss), worth $5,200,000 a year." in plan
-    assert "after the champion left" in plan and "One dashboard for all carriers." in plan
-    assert plan.count('class="prompt"') == 1 and "What do we commit to" in plan
-    empty = section(empty_page, "plan")
-    assert empty.count('class="prompt"') == 4
-    for question in ("When did they sign, and why?", "Why did we lose them?",
-                     "What do they need now", "What do we commit to"):
-        assert question in empty
+    assert "client since 11 Apr 2016 (10 years 5 months until the loss), $5,200,000 a year" in plan
+    assert '<a class="ref" href="#why-lost">' in plan and '<a class="ref" href="#new-needs">' in plan
+    assert "after the champion left" not in plan and "One dashboard" not in plan
+    assert "2 letters to send" in plan  # the meeting is booked: no request needed
+    assert "not recorded: add <code>signed:</code>" in section(empty_page, "plan")
 
 
-def test_letters_are_addressed_and_signed(full_page):
-    request = re.sub(r"\s+", " ", re.search(r'id="letter-request".*?</section>', full_page, re.S).group(0))
-    assert "Dear Priya Natarajan," in request
-    assert ("Thank you for the 10 years 5 months that Northwind Freight worked with us. We understand "
-            "your decision to move to Harbor Logistics and we accept it") in request
-    assert "<p>Dana Reyes</p>" in request and "26 Nov 2026" in request
-    thanks = re.search(r'id="letter-thanks".*?</section>', full_page, re.S).group(0)
-    assert "Thank you for meeting with us on Thu 3 Dec 2026, 10:00" in re.sub(r"\s+", " ", thanks)
-    summary = re.search(r'id="letter-summary".*?</section>', full_page, re.S).group(0)
-    assert "meeting of Thu 3 Dec 2026, 10:00 with Priya Natarajan." in re.sub(r"\s+", " ", summary)
+def letter(html: str, ident: str) -> str:
+    return re.sub(r"\s+", " ", re.search(rf'id="{ident}".*?</section>', html, re.S).group(0))
+
+
+def test_letters_are_addressed_and_signed(project_dir):
+    write(project_dir / "winback.yaml", "company: Acme Freight\nsponsor:\n  name: Jane Cole\n"
+          "  title: Sales Director\n")
+    unbooked = FULL_ACCOUNT.replace("meeting:\n  when: 2026-12-03 10:00", "meeting_was:\n  when:")
+    unbooked = re.sub(r"meeting_was:.*?(?=follow_ups:)", "", unbooked, flags=re.S)
+    report, out = build_site(project_dir, northwind=FULL_ACCOUNT, unbooked=unbooked)
+    assert report.ok, report.problems
+    assert 'id="letter-request"' not in (out / "accounts" / "northwind-letters.html").read_text()
+    page = (out / "accounts" / "northwind-letters.html").read_text()
+    request = letter((out / "accounts" / "unbooked-letters.html").read_text(), "letter-request")
+    assert "Dear Priya," in request
+    assert ("Thank you for the ten years Northwind Freight worked with us. We understand your "
+            "decision to move to Harbor Logistics, and we accept it") in request
+    assert "Jane Cole<br>Sales Director<br>Acme Freight" in request
+    thanks = letter(page, "letter-thanks")
+    assert "Write it by hand on a card if you can" in thanks
+    assert "Thank you for meeting us on Thursday, and for speaking so openly." in thanks
+    assert "10:00" not in thanks and "2026" not in thanks.split("Dear")[1]
+    summary = letter(page, "letter-summary")
+    assert "meeting of Thu 3 Dec 2026, 10:00 with Priya Natarajan." in summary
     assert summary.count("<tr><td>&nbsp;</td>") == 3
+    assert 'href="northwind-letters.pdf"' in (out / "accounts" / "northwind.html").read_text()
 
 
-def test_letters_without_people_or_for_an_at_risk_account(project_dir, empty_page):
-    request = re.sub(r"\s+", " ", re.search(r'id="letter-request".*?</section>', empty_page, re.S).group(0))
-    assert "Dear [name of the most senior person involved]," in request
-    assert "No one is recorded under people" in request and "[account owner]" in request
-    _, out = build_site(project_dir, risk=front("""
+def test_letters_without_people_or_for_an_at_risk_account(project_dir):
+    _, out = build_site(project_dir, harlow=MINIMAL_ACCOUNT, risk=front("""
         name: Risky
         status: at-risk
         owner: Sam
@@ -225,32 +272,82 @@ def test_letters_without_people_or_for_an_at_risk_account(project_dir, empty_pag
           - name: Ann Lee
             role: champion
     """))
-    page = re.sub(r"\s+", " ", (out / "accounts" / "risk.html").read_text())
-    assert "Dear Ann Lee," in page
-    assert "We know that recent months have not met the standard you expect of us." in page
-    assert "accept it" not in page
+    request = letter((out / "accounts" / "harlow-letters.html").read_text(), "letter-request")
+    assert "Dear [name]," in request and "No one is recorded under people" in request
+    assert "<p class=\"signature\">[name]" in request
+    page = re.sub(r"\s+", " ", (out / "accounts" / "risk-letters.html").read_text())
+    assert "Dear Ann," in page
+    assert "I know recent months have not been up to the standard you expect" in page
+    assert "accept it" not in page and "move" not in page
+    assert "<p class=\"signature\">Sam" in page
 
 
-def test_won_back_check_ins(project_dir):
+def test_a_sent_letter_is_not_printed_again(project_dir):
+    _, out = build_site(project_dir, acme=front("""
+        name: Acme
+        status: lost
+        owner: Kim
+        lost: 2026-09-30
+        follow_ups:
+          - due: 2026-10-20 12:00
+            channel: letter
+            what: Letter asking for a meeting
+            letters: [meeting-request]
+            done: true
+          - due: 2026-12-04 16:00
+            channel: email
+            what: Summary and thanks
+            letters: [summary, thank-you]
+    """))
+    page = re.sub(r"\s+", " ", (out / "accounts" / "acme-letters.html").read_text())
+    assert 'id="letter-request"' not in page
+    assert "<strong>Meeting request:</strong> sent 20 Oct 2026; not printed again." in page
+    assert 'id="letter-thanks"' in page and "by Fri 4 Dec 2026, 16:00" in page
+
+
+def test_won_back_check_ins_are_close_at_first_then_settle(project_dir):
     write(project_dir / "winback.yaml", "check_in_every_days: 45\n")
-    _, out = build_site(project_dir, back=front("""
+    back = """
         name: Back Again
         status: won-back
         lost: 2025-03-31
-        won_back: 2026-02-01
+        won_back: {won_back}
+        loss_reasons: [delivery]
+    """
+    _, out = build_site(project_dir, back=front(back.format(won_back="2026-02-01")),
+                        fresh=front(back.format(won_back="2026-10-01")))
+    text = section((out / "accounts" / "back.html").read_text(), "check-ins")
+    # Close check-ins every 14 days until 1 May, then every 45 days: 1 May + 45 * 5 = 12 Dec.
+    assert "Check in every 45 days" in text
+    assert "Next check-in due 12 Dec 2026." in text
+    assert "Earlier check-ins were due 30 Jul 2026, 13 Sep 2026, 28 Oct 2026." in text
+    fresh = section((out / "accounts" / "fresh.html").read_text(), "check-ins")
+    # Back since 1 Oct: 15 Oct, 29 Oct, 12 Nov, 26 Nov (today).
+    assert "Close check-ins every 14 days until 1 Jan 2027" in fresh
+    assert "Next check-in due today." in fresh
+
+
+def test_account_field_sets_the_check_in_rhythm(problems_of, project_dir):
+    from generator.derive import BuildDate, derive
+
+    account, _ = problems_of(front("""
+        name: Back Again
+        status: won-back
+        lost: 2024-06-30
+        won_back: 2025-01-01
+        check_in_every_days: 90
         loss_reasons: [delivery]
     """))
-    text = section((out / "accounts" / "back.html").read_text(), "check-ins")
-    assert "check in every 45 days" in text
-    # 2026-02-01 + 45 * 7 = 2026-12-13 is the first on or after 26 Nov 2026
-    assert "Next check-in due 13 Dec 2026." in text
-    assert "Earlier check-ins were due 31 Jul 2026, 14 Sep 2026, 29 Oct 2026." in text
+    project = open_project(project_dir)
+    check_ins = derive(account, project.config, project.bank, BuildDate(TODAY, True)).check_ins
+    # Close until 1 Apr 2025, then every 90 days from there.
+    assert check_ins.every_days == 90 and check_ins.next_due == dt.date(2026, 12, 22)
 
 
 def test_index_shows_what_stands_between_us_and_approaching(project_dir):
     _, out = build_site(project_dir, northwind=FULL_ACCOUNT)
     index = re.sub(r"\s+", " ", (out / "index.html").read_text())
-    assert "Not ready to approach" in index
+    assert "Not ready to ask" in index and "Listen-only meeting" in index
     assert "Automatic SLA credits on late deliveries." in index
 
 
@@ -268,7 +365,8 @@ def test_due_today_and_owner_fallback(project_dir):
             what: Send the deck
             done: true
     """))
-    rows = re.findall(r'<tr class="([a-z-]+)"><td>[^<]*</td><td>[a-z]+</td><td>([^<]*)</td>',
+    rows = re.findall(r'<tr class="([a-z-]+)"><td data-label="Due">[^<]*</td>'
+                      r'<td data-label="Channel">[a-z]+</td><td data-label="Owner">([^<]*)</td>',
                       section((out / "accounts" / "acme.html").read_text(), "follow-ups"))
     assert rows == [("due-today", "Kim"), ("done", "Kim")]
 

@@ -223,8 +223,8 @@ def test_complaints_and_changes_need_checkboxes(problems_of):
         - Hired a dispatcher.
     """))
     assert [(p.line, p.field, p.hint) for p in only_errors(problems)] == [
-        (7, "Complaints", "start it with '[ ] ' (open) or '[x] '"),
-        (9, "What we changed", "start it with '[ ] ' (not done) or '[x] '"),
+        (7, "Complaints", "start it with '[ ] ' (open) or '[x] ' (resolved)"),
+        (9, "What we changed", "start it with '[ ] ' (not done) or '[x] ' (done)"),
     ]
 
 

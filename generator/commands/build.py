@@ -40,6 +40,7 @@ from generator.write import OutputDir
 log = logging.getLogger("winback")
 
 PORTFOLIO = "portfolio"  # the portfolio's key among the pages; account slugs are the others
+LETTERS_PDF = "-letters.pdf"
 POOL_THRESHOLD = 40  # fewer dossiers than this are made in-process: a pool costs more
 
 
@@ -69,6 +70,7 @@ class BuildReport:
     built: list[str] = field(default_factory=list)  # slugs with a current dossier
     rebuilt: list[str] = field(default_factory=list)  # of those, made in this run
     pdfs: list[str] = field(default_factory=list)  # slugs with a current brief
+    letter_pdfs: list[str] = field(default_factory=list)  # slugs with current letters
     pdfs_made: int = 0  # briefs (the portfolio's included) rendered in this run
     portfolio_pdf: bool = False
     failed: list[str] = field(default_factory=list)
@@ -85,12 +87,23 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class PrintPage:
-    """A page to print as PDF, and the file its problems are reported against."""
+    """A page to print as PDF, the record it belongs to (an account's slug, or the
+    portfolio's), and the file its problems are reported against."""
 
-    key: str
+    record: str
     source: Path
     html_path: str
     pdf_path: str
+
+    @property
+    def is_letters(self) -> bool:
+        return self.pdf_path.endswith(LETTERS_PDF)
+
+
+def account_outputs(slug: str) -> dict[str, str]:
+    """An account's pages and their PDFs, by the name of the page."""
+    return {f"accounts/{slug}.html": f"accounts/{slug}.pdf",
+            f"accounts/{slug}-letters.html": f"accounts/{slug}{LETTERS_PDF}"}
 
 
 def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
@@ -206,25 +219,26 @@ class _Run:
             for name in self.previous.accounts.get(slug, Record("")).outputs:
                 self.out.remove(name)
         else:
-            name = f"accounts/{slug}.html"
-            record.outputs[name] = result.written
+            record.outputs.update(result.written)
             old = self.previous.accounts.get(slug)
-            if old and f"accounts/{slug}.pdf" in old.outputs:  # kept until remade or removed
-                record.outputs[f"accounts/{slug}.pdf"] = old.outputs[f"accounts/{slug}.pdf"]
-                record.pdf_key = old.pdf_key
+            for pdf_name in account_outputs(slug).values():
+                if old and pdf_name in old.outputs:  # kept until remade or removed
+                    record.outputs[pdf_name] = old.outputs[pdf_name]
+                    if pdf_name in old.pdf_keys:
+                        record.pdf_keys[pdf_name] = old.pdf_keys[pdf_name]
             self.fresh[slug] = result.dossier
             self.fresh_events[slug] = result.events
             self.report.built.append(slug)
             self.report.rebuilt.append(slug)
             self._print(slug, result.path)
-            log.debug("wrote %s", name)
+            log.debug("wrote the pages of %s", slug)
         self.state.accounts[slug] = record
         if self.options.progress:
             self.options.progress.advance()
 
     def _print(self, slug: str, source: Path) -> None:
-        self.print_pages.append(PrintPage(slug, source, f"accounts/{slug}.html",
-                                          f"accounts/{slug}.pdf"))
+        for html_name, pdf_name in account_outputs(slug).items():
+            self.print_pages.append(PrintPage(slug, source, html_name, pdf_name))
 
     def remove_deleted(self) -> None:
         for slug in sorted(set(self.previous.accounts) - set(self.state.accounts)):
@@ -261,7 +275,9 @@ class _Run:
             record.outputs[name] = written
         for name in set(previous.outputs if previous else ()) - set(pages):
             if name == "portfolio.pdf" and previous:
-                record.outputs[name], record.pdf_key = previous.outputs[name], previous.pdf_key
+                record.outputs[name] = previous.outputs[name]
+                if name in previous.pdf_keys:
+                    record.pdf_keys[name] = previous.pdf_keys[name]
             else:
                 self.out.remove(name)  # an owner with no accounts left
         self.state.portfolio = record
@@ -319,12 +335,12 @@ class _Run:
         variant = self.project.config.pdf_variant
         todo: list[tuple[PrintPage, str, str]] = []
         for page in self.print_pages:
-            record = self._record(page.key)
+            record = self._record(page.record)
             if record is None:
                 continue
             html = (self.out.root / page.html_path).read_text(encoding="utf-8")
             key = self.keys.pdf(html, variant)
-            if (record.pdf_key == key and page.pdf_path in record.outputs
+            if (record.pdf_keys.get(page.pdf_path) == key and page.pdf_path in record.outputs
                     and unchanged({page.pdf_path: record.outputs[page.pdf_path]}, self.out.root)):
                 self._current_pdf(page)
                 continue
@@ -340,17 +356,21 @@ class _Run:
             variant=self.project.config.pdf_variant,
             time_limit=self.project.config.pdf_time_limit,
         )
-        pages = {page.key: (page, key) for page, _html, key in todo}
-        jobs = [PdfJob(page.key, html, self.out.target(page.html_path).as_uri())
+        pages = {page.pdf_path: (page, key) for page, _html, key in todo}
+        jobs = [PdfJob(page.pdf_path, html, self.out.target(page.html_path).as_uri())
                 for page, html, _key in todo]
         if self.options.progress:
             self.options.progress.start(len(jobs), "PDF briefs")
         seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
+        seen_refusals: set[tuple[Path, str]] = set()
 
         def finished(result: PdfResult) -> None:
             page, key = pages[result.slug]
-            record = self._record(page.key)
+            record = self._record(page.record)
             for url, why in result.refused:
+                if (page.source, url) in seen_refusals:
+                    continue  # a brief and its letters share the theme: say it once
+                seen_refusals.add((page.source, url))
                 self._problem(record, Problem(page.source, 0, 0, "pdf",
                                               f"refused to fetch '{url}': {why}",
                                               "reference only files inside the project",
@@ -361,15 +381,15 @@ class _Run:
                                               "", Severity.WARNING))
             if result.data is None:
                 self._problem(record, Problem(page.source, 0, 0, "pdf", result.error))
-                self.report.failed.append(result.slug)
+                self.report.failed.append(page.record)
                 record.outputs.pop(page.pdf_path, None)
-                record.pdf_key = ""
+                record.pdf_keys.pop(page.pdf_path, None)
                 self.out.remove(page.pdf_path)
             elif (written := self._write(page.pdf_path, result.data)) is None:
-                self.report.failed.append(result.slug)
+                self.report.failed.append(page.record)
             else:
                 record.outputs[page.pdf_path] = written
-                record.pdf_key = key
+                record.pdf_keys[page.pdf_path] = key
                 self._current_pdf(page)
                 self.report.pdfs_made += 1
                 log.debug("wrote %s", page.pdf_path)
@@ -378,12 +398,15 @@ class _Run:
 
         render_all(jobs, settings, self.options.jobs, finished)
         self.report.pdfs.sort()
+        self.report.letter_pdfs.sort()
 
     def _current_pdf(self, page: PrintPage) -> None:
-        if page.key == PORTFOLIO:
+        if page.record == PORTFOLIO:
             self.report.portfolio_pdf = True
+        elif page.is_letters:
+            self.report.letter_pdfs.append(page.record)
         else:
-            self.report.pdfs.append(page.key)
+            self.report.pdfs.append(page.record)
 
     def _problem(self, record: Record | None, problem: Problem) -> None:
         """A PDF problem: reported now, and again by rebuilds that reuse the brief."""
@@ -424,7 +447,7 @@ class _AccountResult:
     problems: list[Problem]
     dossier: Dossier | None  # None when the account did not build
     events: bytes = b""  # the account's calendar events
-    written: list[int] | None = None  # size and time of the dossier page written
+    written: dict[str, list[int]] = field(default_factory=dict)  # size and time of each page
     write_failed: bool = False
 
 
@@ -446,19 +469,22 @@ class _AccountWorker:
                                             task.history, task.history_note)
         if dossier is None:
             return _AccountResult(task.path, task.key, problems, None)
+        dossier_page, letters_page = account_outputs(dossier.slug)
         try:
-            html = self.renderer.dossier(dossier)
+            pages = {dossier_page: self.renderer.dossier(dossier),
+                     letters_page: self.renderer.letters(dossier)}
         except RenderError as exc:
             return _AccountResult(task.path, task.key, [*problems, exc.problem], None)
         events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
-        name = f"accounts/{dossier.slug}.html"
-        try:
-            self.out.write(name, html)
-            written = stat_of(self.out.root / name)
-        except OSError as exc:
-            return _AccountResult(task.path, task.key,
-                                  [*problems, _write_failure(self.out.root / name, exc)], None,
-                                  write_failed=True)
+        written: dict[str, list[int]] = {}
+        for name, html in pages.items():
+            try:
+                self.out.write(name, html)
+                written[name] = stat_of(self.out.root / name)
+            except OSError as exc:
+                return _AccountResult(task.path, task.key,
+                                      [*problems, _write_failure(self.out.root / name, exc)],
+                                      None, write_failed=True)
         try:
             self.cache.save_dossier(dossier, events)
         except OSError:

@@ -33,6 +33,7 @@ class Row:
     lost: str
     next_meeting: str
     readiness: str
+    listen_only: bool  # not ready, with a meeting booked: the meeting is for listening
     open_essential_fixes: int
     overdue_follow_ups: int
     loss_reasons: list[str] = field(default_factory=list)
@@ -67,7 +68,7 @@ def list_accounts(project: Project, filters: Filters,
             facts.meeting and d.meeting_upcoming) else ""
         rows.append(Row(d.slug, facts.name, facts.status, facts.owner, facts.value,
                         facts.lost.isoformat() if facts.lost else "", meeting, d.readiness.state,
-                        len(d.readiness.remaining), d.overdue_count, list(facts.loss_reasons)))
+                        d.readiness.listen_only, len(d.readiness.remaining), d.overdue_count, list(facts.loss_reasons)))
     return rows, report
 
 
@@ -105,7 +106,8 @@ def as_table(rows: list[Row], currency: str) -> str:
 
 
 def _readiness(row: Row) -> str:
-    text = {"ready": "ready", "not-ready": f"NOT READY ({row.open_essential_fixes} to fix)",
+    not_ready = "LISTEN ONLY" if row.listen_only else "NOT READY"
+    text = {"ready": "ready", "not-ready": f"{not_ready} ({row.open_essential_fixes} to fix)",
             "unknown": "unknown", "not-applicable": "-"}[row.readiness]
     if row.overdue_follow_ups:
         text += f", {row.overdue_follow_ups} overdue"
