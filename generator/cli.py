@@ -188,6 +188,12 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         click.echo(f"Built {_and(made)} into {where}/: {failed} failed, {warnings} "
                    f"({elapsed:.2f} s).", err=True)
         sys.exit(1)
+    if only:  # `winback pdf`: say where each brief is, to open or print it
+        accounts = report.output_dir / "accounts"
+        for slug in sorted(set(report.pdfs) | set(report.letter_pdfs)):
+            for name in ([f"{slug}.pdf"] if slug in report.pdfs else []) + (
+                    [f"{slug}-letters.pdf"] if slug in report.letter_pdfs else []):
+                click.echo(display_path(accounts / name, Path.cwd()))
     opener = "" if only else f" Open {where}/index.html"
     click.echo(f"Built {_and(made)} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}")
 
@@ -243,9 +249,8 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
 
     project = open_project(project_dir)
     report = run_check(project, paths)
-    if output_format == "json":
-        if report.problems:
-            click.echo(json.dumps([p.as_dict(Path.cwd()) for p in report.problems], indent=2))
+    if output_format == "json":  # always a JSON list, empty when all is well
+        click.echo(json.dumps([p.as_dict(Path.cwd()) for p in report.problems], indent=2))
     else:
         _print_problems(report.problems, Path.cwd())
     if report.failed(strict):

@@ -46,7 +46,10 @@ class RepoHistory:
         return self.files.get(path.resolve()) if self.available else None
 
 
-def read_history(accounts_dir: Path) -> RepoHistory:
+def read_history(accounts_dir: Path, wanted: bool = True) -> RepoHistory:
+    """`wanted` is the project's `file_history` setting."""
+    if not wanted:
+        return RepoHistory(False, "turned off in winback.yaml (file_history: false)")
     if shutil.which("git") is None:
         return RepoHistory(False, "git is not installed")
     top = _git(accounts_dir, "rev-parse", "--show-toplevel")

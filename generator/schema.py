@@ -169,6 +169,7 @@ class Config(Schema):
     chase_after_days: Annotated[int, Field(gt=0, le=366)] = 14
     approach_again_after_days: Annotated[int, Field(gt=0, le=3660)] = 120
     stale_after_days: Annotated[int, Field(gt=0)] = 90
+    file_history: bool = True  # show each account file's git history on its dossier
 
     def reason_labels(self) -> dict[str, str]:
         return {**LOSS_REASONS, **self.loss_reasons}

@@ -13,10 +13,14 @@
         if (item) { seen[item] = true; }
       });
     });
-    return Object.keys(seen).sort();
+    var keys = Object.keys(seen).sort();
+    if (attribute === "data-status") {  // in the order the portfolio uses, lost first
+      keys.sort(function (a, b) { return STATUS_ORDER[a] - STATUS_ORDER[b]; });
+    }
+    return keys;
   }
 
-  function select(label, name, options) {
+  function select(label, name, options, labels) {
     var wrapper = document.createElement("label");
     wrapper.textContent = label + " ";
     var element = document.createElement("select");
@@ -28,7 +32,8 @@
     options.forEach(function (value) {
       var option = document.createElement("option");
       option.value = value;
-      option.textContent = value.replace(/-/g, " ");
+      // The names the pills and the charts use ("At risk", "Service failure").
+      option.textContent = (labels && labels[value]) || value.replace(/-/g, " ");
       element.appendChild(option);
     });
     wrapper.appendChild(element);
@@ -38,14 +43,15 @@
   function enhance(table) {
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
+    var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
     var bar = document.createElement("div");
     bar.className = "filters";
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", "Filter accounts");
     var filters = [
-      select("Status", "data-status", distinct(rows, "data-status")),
+      select("Status", "data-status", distinct(rows, "data-status"), labels.status),
       select("Owner", "data-owner", distinct(rows, "data-owner")),
-      select("Reason", "data-reasons", distinct(rows, "data-reasons", true))
+      select("Reason", "data-reasons", distinct(rows, "data-reasons", true), labels.reasons)
     ];
     var count = document.createElement("span");
     count.className = "aside";
@@ -53,6 +59,11 @@
     filters.forEach(function (f) { bar.appendChild(f); });
     bar.appendChild(count);
     table.parentNode.insertBefore(bar, table);
+    var empty = document.createElement("p");
+    empty.className = "empty-filter";
+    empty.textContent = "No account matches these filters. Choose \u201cAll\u201d in a filter to widen it.";
+    empty.hidden = true;
+    table.parentNode.insertBefore(empty, table.nextSibling);
 
     function apply() {
       var shown = 0;
@@ -68,6 +79,7 @@
         if (visible) { shown += 1; }
       });
       count.textContent = shown + " of " + rows.length + " shown";
+      empty.hidden = shown > 0;
     }
     filters.forEach(function (f) { f.querySelector("select").addEventListener("change", apply); });
     apply();
@@ -90,6 +102,8 @@
         rows.sort(function (a, b) {
           var x = a.cells[column].getAttribute("data-value") || "";
           var y = b.cells[column].getAttribute("data-value") || "";
+          // An empty cell ("none", "not recorded") goes last in either direction.
+          if (!x || !y) { return x === y ? 0 : x ? -1 : 1; }
           if (kind === "number") { x = parseFloat(x) || 0; y = parseFloat(y) || 0; }
           if (kind === "status") { x = STATUS_ORDER[x]; y = STATUS_ORDER[y]; }
           if (kind === "text") { x = x.toLowerCase(); y = y.toLowerCase(); }

@@ -88,6 +88,12 @@ def test_check_json(runner, project_dir, add_account):
         "severity": "error"}
 
 
+def test_check_json_is_an_empty_list_when_clean(runner, project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    result = invoke(runner, project_dir, "check", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
 def test_build_good_next_to_bad(runner, project_dir, add_account, tmp_path):
     add_account("northwind", FULL_ACCOUNT)
     add_account("broken", BAD)
@@ -150,7 +156,9 @@ def test_pdf_command_renders_only_the_named_accounts(runner, project_dir, add_ac
     assert sorted(p.name for p in accounts.iterdir()) == [
         "northwind-letters.html", "northwind-letters.pdf", "northwind.html", "northwind.pdf"]
     assert not (project_dir / "output" / "index.html").exists()
-    assert result.stdout.startswith("Built 1 dossier, 1 PDF brief and 1 letters PDF into ")
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [str(accounts / "northwind.pdf"), str(accounts / "northwind-letters.pdf")]
+    assert lines[2].startswith("Built 1 dossier, 1 PDF brief and 1 letters PDF into ")
 
 
 def test_pdf_command_unknown_slug(runner, project_dir, add_account):

@@ -39,9 +39,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 SETUP_HINT = "run scripts/setup --test to install the checkers"
 
 SAMPLES = sorted(p.stem for p in (REPO / "content" / "accounts").glob("*.md"))
-PDFS = [f"accounts/{slug}.pdf" for slug in SAMPLES] + ["portfolio.pdf"]
-# The pages axe-core opens: the portfolio, a rich dossier, and an owner page.
-AXE_PAGES = ["index.html", "accounts/calloway-foodservice.html", "owners/dana-whitfield.html"]
+PDFS = ([f"accounts/{slug}.pdf" for slug in SAMPLES]
+        + [f"accounts/{slug}-letters.pdf" for slug in SAMPLES] + ["portfolio.pdf"])
+# The pages axe-core opens: the portfolio, a rich dossier, its letters, and an owner page.
+AXE_PAGES = ["index.html", "accounts/calloway-foodservice.html",
+             "accounts/calloway-foodservice-letters.html", "owners/dana-whitfield.html"]
+BROWSER_SCRIPT = REPO / "tests" / "browser_check.cjs"
+PHONE = 390
 
 
 def need(tool: Path | str) -> str:
@@ -144,6 +148,41 @@ def test_axe_finds_no_violations(served):
                             for n in v["nodes"])
                 for url, violations in report["pages"].items() for v in violations]
     assert not problems, f"axe-core {report['axe']}:\n" + "\n".join(problems)
+
+
+# --- Phones and the table script, in Chromium ------------------------------------------
+
+def browser(*args: str) -> dict:
+    node = need("node")
+    need(CHROMIUM)
+    need(TOOLS / "playwright-core")
+    run = subprocess.run([node, str(BROWSER_SCRIPT), *args], capture_output=True, text=True,
+                         timeout=180)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads(run.stdout)
+
+
+def test_no_page_is_wider_than_a_phone(served):
+    """At 390 px no page scrolls sideways (tables stack or scroll in their own box), and
+    chart labels stay readable."""
+    urls = [served + page for page in AXE_PAGES]
+    pages = browser("layout", str(PHONE), *urls)
+    for url, measured in pages.items():
+        assert measured["innerWidth"] == PHONE
+        assert measured["scrollWidth"] <= measured["innerWidth"], (url, measured)
+    assert pages[served + "index.html"]["smallestChartText"] >= 12
+
+
+def test_the_account_table_script(served):
+    result = browser("table", served + "index.html")
+    assert result["labels"] == ["All", "Lost", "At risk", "Won back", "Active"]
+    # Accounts with no meeting sort last both ways.
+    assert result["ascending"][-1] == "" and result["ascending"][0] != ""
+    assert result["descending"][-1] == "" and result["descending"][0] != ""
+    assert result["ascending"][0] < result["descending"][0]
+    assert not result["emptyBefore"] and result["emptyAfter"]
+    assert result["message"].startswith("No account matches these filters.")
+    assert result["dateCell"] == "nowrap"
 
 
 # --- Internal links ----------------------------------------------------------------------

@@ -251,11 +251,13 @@ def test_list_table(built, project_dir):
 
 
 def test_list_filters_and_formats(built, project_dir):
-    rows = json.loads(run_list(project_dir, "--format", "json", "--status", "lost").stdout)
+    raw = run_list(project_dir, "--format", "json", "--status", "lost").stdout
+    assert '"value": 1000000,' in raw  # whole currency units, not 1000000.0
+    rows = json.loads(raw)
     assert [r["slug"] for r in rows] == ["alpha", "beta"]
     assert rows[0] == {
         "slug": "alpha", "name": "Alpha", "status": "lost", "owner": "Dana Reyes",
-        "value": 1000000.0, "lost": "2025-06-30", "next_meeting": "2026-12-03 10:00",
+        "value": 1000000, "lost": "2025-06-30", "next_meeting": "2026-12-03 10:00",
         "readiness": "not-ready", "listen_only": True, "open_essential_fixes": 1,
         "overdue_follow_ups": 1,
         "loss_reasons": ["price", "service-failure"]}

@@ -167,7 +167,7 @@ class _Run:
     # --- accounts ---------------------------------------------------------------
 
     def accounts(self, paths: list[Path]) -> None:
-        self.repo = repo = read_history(self.project.accounts_dir) if paths else None
+        self.repo = repo = read_history(self.project.accounts_dir, self.project.config.file_history) if paths else None
         stale: list[_AccountTask] = []
         for path in paths:
             self.report.accounts += 1

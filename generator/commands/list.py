@@ -29,7 +29,7 @@ class Row:
     name: str
     status: str
     owner: str
-    value: float | None
+    value: int | None  # whole units of the currency, as the files give them
     lost: str
     next_meeting: str
     readiness: str
@@ -45,7 +45,7 @@ def list_accounts(project: Project, filters: Filters,
     if not project.ok:
         return [], report
     when = build_date(today)
-    repo = read_history(project.accounts_dir)
+    repo = read_history(project.accounts_dir, project.config.file_history)
     dossiers, failed = [], []
     for path in project.account_files():
         report.accounts += 1
@@ -66,7 +66,8 @@ def list_accounts(project: Project, filters: Filters,
             continue
         meeting = facts.meeting.when.strftime("%Y-%m-%d %H:%M") if (
             facts.meeting and d.meeting_upcoming) else ""
-        rows.append(Row(d.slug, facts.name, facts.status, facts.owner, facts.value,
+        value = None if facts.value is None else round(facts.value)
+        rows.append(Row(d.slug, facts.name, facts.status, facts.owner, value,
                         facts.lost.isoformat() if facts.lost else "", meeting, d.readiness.state,
                         d.readiness.listen_only, len(d.readiness.remaining), d.overdue_count, list(facts.loss_reasons)))
     return rows, report
@@ -84,7 +85,7 @@ def as_csv(rows: list[Row]) -> str:
     for row in rows:
         values = asdict(row)
         values["loss_reasons"] = " ".join(row.loss_reasons)
-        values["value"] = "" if row.value is None else f"{row.value:.0f}"
+        values["value"] = "" if row.value is None else str(row.value)
         writer.writerow(values[name] for name in names)
     return buffer.getvalue()
 

@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Measures pages as a reader's browser shows them, in Debian's headless Chromium driven by
+// playwright-core, and prints one JSON object. Used by tests/test_conformance.py.
+//   node tests/browser_check.cjs layout WIDTH URL...   width of each page against the
+//       window, and the smallest chart label, at a window WIDTH pixels wide
+//   node tests/browser_check.cjs table URL             what portfolio.js does to the
+//       account table: filter option names, sorting with empty cells, no-match message
+// Exit status: 0 when the pages were measured, 2 on a failure to measure.
+"use strict";
+
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { createRequire } = require("module");
+
+const TOOLS = process.env.WINBACK_TOOLS || path.resolve(__dirname, "..", ".tools");
+const tools = createRequire(path.join(TOOLS, "package.json"));
+const { chromium } = tools("playwright-core");
+
+const CHROMIUM = process.env.WINBACK_CHROMIUM || "/usr/bin/chromium";
+const ARGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run",
+];
+
+async function withBrowser(width, work) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "winback-browser-"));
+  let context;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, args: ARGS,
+      viewport: { width: width, height: 800 }, timeout: 60000,
+    });
+    return await work(context);
+  } finally {
+    if (context) { await context.close(); }
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+async function open(context, url) {
+  const page = await context.newPage();
+  const response = await page.goto(url, { waitUntil: "load", timeout: 30000 });
+  if (response && !response.ok()) { throw new Error(`${url}: HTTP ${response.status()}`); }
+  return page;
+}
+
+async function layout(width, urls) {
+  return withBrowser(width, async (context) => {
+    const pages = {};
+    for (const url of urls) {
+      const page = await open(context, url);
+      pages[url] = await page.evaluate(() => {
+        const sizes = Array.from(document.querySelectorAll("svg.chart text"))
+          .map((text) => text.getBoundingClientRect().height > 0 ?
+            parseFloat(getComputedStyle(text).fontSize) : null)
+          .filter((size) => size !== null);
+        return {
+          scrollWidth: document.documentElement.scrollWidth,
+          innerWidth: window.innerWidth,
+          smallestChartText: sizes.length ? Math.min.apply(null, sizes) : null,
+        };
+      });
+      await page.close();
+    }
+    return pages;
+  });
+}
+
+async function table(url) {
+  return withBrowser(1366, async (context) => {
+    const page = await open(context, url);
+    const labels = await page.$$eval('select[name="data-status"] option', (options) =>
+      options.map((option) => option.textContent));
+    const sortBy = async (heading) => {
+      await page.click(`th >> button.sort:text-is("${heading}")`);
+      return page.$$eval("table.portfolio tbody tr", (rows) =>
+        rows.map((row) => row.cells[5].getAttribute("data-value")));
+    };
+    const ascending = await sortBy("Next meeting");
+    const descending = await sortBy("Next meeting");
+    const emptyBefore = await page.isVisible(".empty-filter");
+    await page.selectOption('select[name="data-status"]', "won-back");
+    await page.selectOption('select[name="data-reasons"]', "price");
+    const emptyAfter = await page.isVisible(".empty-filter");
+    const message = await page.textContent(".empty-filter");
+    const dateCell = await page.$eval("table.portfolio td.date", (cell) =>
+      getComputedStyle(cell).whiteSpace);
+    return { labels, ascending, descending, emptyBefore, emptyAfter, message, dateCell };
+  });
+}
+
+async function main(argv) {
+  const [mode, ...rest] = argv;
+  let result;
+  if (mode === "layout") {
+    result = await layout(parseInt(rest[0], 10), rest.slice(1));
+  } else if (mode === "table") {
+    result = await table(rest[0]);
+  } else {
+    throw new Error("usage: browser_check.cjs layout WIDTH URL... | table URL");
+  }
+  process.stdout.write(JSON.stringify(result, null, 1) + "\n");
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  process.stderr.write(`browser_check: ${error && error.stack ? error.stack : error}\n`);
+  process.exit(2);
+});
