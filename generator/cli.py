@@ -59,6 +59,7 @@ EPILOG_NEW = """\b
 Examples:
   winback new "Northwind Freight" --owner "Dana Reyes"
   winback new "Café Léon & Fils" --status at-risk     -> content/accounts/cafe-leon-fils.md
+  winback new "東京商事" --slug tokyo-shoji             -> content/accounts/tokyo-shoji.md
 """
 
 EPILOG_SERVE = """\b
@@ -96,7 +97,8 @@ def main(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
     """Compile client account files into win-back dossiers.
 
     Each file in content/accounts/ is one client account: YAML facts
-    between '---' lines, then its history in Markdown. See docs/format.md.
+    between '---' lines, then its history in Markdown. `winback help format`
+    explains every field.
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
@@ -310,7 +312,12 @@ def init(directory: Path) -> None:
         raise click.ClickException(str(exc)) from None
     for path in created.paths:
         click.echo(f"created {path}")
-    click.echo(f"Next: cd {directory} && winback build")
+    click.echo(created.git[0].upper() + created.git[1:] + ".")
+    click.echo(f"{created.example} is an example: it is built so you can see a dossier, but "
+               "left out of the portfolio and calendar. Delete it once you have added your "
+               "own accounts.")
+    click.echo(f"Next: cd {directory}, then `winback new \"Client Name\"` to add an account "
+               "and `winback serve` to see it; `winback help format` explains every field.")
 
 
 @main.command(epilog=EPILOG_NEW)
@@ -318,17 +325,41 @@ def init(directory: Path) -> None:
 @click.option("--status", type=click.Choice(STATUSES), default="lost", show_default=True,
               help="The account's status.")
 @click.option("--owner", default="", help="Who owns the account.")
+@click.option("--slug", default="", help="The file name, without .md [default: made from NAME].")
 @click.option("--today", type=DateType(), help="Date to prefill lost/won_back with [default: today].")
 @click.pass_obj
-def new(project_dir: Path, name: str, status: str, owner: str, today: dt.date | None) -> None:
+def new(project_dir: Path, name: str, status: str, owner: str, slug: str,
+        today: dt.date | None) -> None:
     """Add content/accounts/<slug>.md for a client, from the archetype."""
     from generator.commands.new import Refused, new_account
 
     try:
-        path = new_account(project_dir, name, status, owner, today or dt.date.today())
+        path = new_account(project_dir, name, status, owner, today or dt.date.today(), slug)
     except Refused as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(str(path))
+    click.echo("Next: fill in the facts between the '---' lines (every optional field is there, "
+               "commented out) and the sections below them, then `winback check` and "
+               "`winback build`. `winback help format` explains every field.", err=True)
+
+
+HELP_TOPICS = {"format": "the account file, winback.yaml and the question bank, every field",
+               "cli": "every command and option, and the exit codes",
+               "design": "how the build and the brief work, and why each dependency",
+               "security": "what the build trusts and refuses, and its limits"}
+
+
+@main.command("help")
+@click.argument("topic", required=False, type=click.Choice(sorted(HELP_TOPICS)))
+def help_command(topic: str | None) -> None:
+    """Read the reference: winback help format, cli, design or security."""
+    from generator.project import builtin_docs
+
+    if topic is None:
+        for name, about in HELP_TOPICS.items():
+            click.echo(f"  winback help {name:9} {about}")
+        return
+    click.echo_via_pager((builtin_docs() / f"{topic}.md").read_text(encoding="utf-8"))
 
 
 @main.command(epilog=EPILOG_SERVE)

@@ -86,6 +86,7 @@ class Portfolio:
     charts: tuple[Chart, ...]
     owners: tuple[Owner, ...]
     new_clients_known: bool  # winback.yaml gives new clients per year
+    examples: tuple[Dossier, ...] = ()  # example accounts: built, but counted nowhere
 
     def owner_slug(self, name: str) -> str:
         return next((o.slug for o in self.owners if o.name == name), "")
@@ -93,7 +94,10 @@ class Portfolio:
 
 def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
               when: BuildDate) -> Portfolio:
-    """Lost accounts first, most valuable first within each status."""
+    """Lost accounts first, most valuable first within each status. Example accounts
+    are kept apart: they count in no total, chart, owner page or calendar."""
+    examples = tuple(sorted((d for d in dossiers if d.facts.example), key=lambda d: d.slug))
+    dossiers = [d for d in dossiers if not d.facts.example]
     ordered = tuple(sorted(dossiers, key=lambda d: (
         STATUS_ORDER[d.facts.status], -(d.facts.value or 0), d.facts.name.lower(), d.slug)))
     due = _due_follow_ups(ordered)
@@ -118,6 +122,7 @@ def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Conf
         charts=charts(ordered, config.reason_labels(), config.new_clients),
         owners=_owners(ordered, due),
         new_clients_known=bool(config.new_clients),
+        examples=examples,
     )
 
 

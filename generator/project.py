@@ -26,6 +26,12 @@ def builtin_theme() -> Path:
     return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
+def builtin_docs() -> Path:
+    """The reference docs, which travel with the package like the theme."""
+    packaged = PACKAGE_DIR / "docs"
+    return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "docs"
+
+
 @dataclass
 class Project:
     root: Path

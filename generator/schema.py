@@ -129,6 +129,7 @@ class IfNo(Schema):
 class Facts(Schema):
     """The front matter of an account file."""
 
+    example: bool = False  # shows what a dossier looks like; left out of the portfolio
     name: Text
     status: Status
     owner: OptionalText = ""

@@ -29,17 +29,44 @@ def run(*args, cwd: Path | None = None):
 # --- init and new -----------------------------------------------------------------
 
 
-def test_init_creates_a_project_that_builds_and_checks(tmp_path):
+def test_init_creates_a_git_project_that_builds_and_checks(tmp_path):
     target = tmp_path / "dossiers"
     result = run("init", str(target))
     assert result.exit_code == 0, result.output
-    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
-        ".gitignore", ".pre-commit-config.yaml", "README.md",
-        "content/accounts/northwind-freight.md", "winback.yaml"]
+    files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
+                   if p.is_file() and ".git" not in p.relative_to(target).parts)
+    assert files == [".gitignore", ".pre-commit-config.yaml", "README.md",
+                     "content/accounts/example-northwind-freight.md", "winback.yaml"]
+    assert (target / ".git").is_dir()
+    assert "Started a git repository (git init)." in result.output
+    assert "example-northwind-freight.md is an example" in result.output
+    assert "Delete it once you have added your own accounts." in result.output
+    assert "winback help format" in result.output
     assert "/output/" in (target / ".gitignore").read_text()
     assert yaml.safe_load((target / "winback.yaml").read_text()) is None  # all defaults, commented
+    assert "winback help format" in (target / "winback.yaml").read_text()
     assert run("check", cwd=target).exit_code == 0
-    assert run("build", "--no-pdf", cwd=target).exit_code == 0
+    assert run("build", "--no-pdf", "--today", "2026-11-26", cwd=target).exit_code == 0
+    # The example shows a dossier, and counts nowhere else.
+    index = (target / "output" / "index.html").read_text()
+    assert "Example account, not counted:" in index and "0 accounts;" in index
+    assert "meeting-example-northwind-freight" not in (target / "output" / "calendar.ics").read_text()
+    assert "An example account:" in (
+        target / "output" / "accounts" / "example-northwind-freight.html").read_text()
+    # Its first dossier has a file history as soon as the files are committed.
+    git(target, "add", ".")
+    git(target, "commit", "-q", "-m", "Start the dossiers")
+    run("build", "--no-pdf", "--today", "2026-11-26", cwd=target)
+    page = (target / "output" / "accounts" / "example-northwind-freight.html").read_text()
+    assert "Start the dossiers" in page and "No file history" not in page
+
+
+def test_init_inside_a_repository_does_not_nest_one(tmp_path):
+    git(tmp_path, "init", "-q")
+    result = run("init", str(tmp_path / "dossiers"))
+    assert result.exit_code == 0
+    assert f"Already in the git repository at {tmp_path.resolve()}." in result.output
+    assert not (tmp_path / "dossiers" / ".git").exists()
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path):
@@ -60,12 +87,19 @@ def test_new_derives_a_safe_slug_and_prints_the_path(project_dir, name, slug):
     result = run("new", name, "--owner", "Dana: Ops", "--today", "2026-11-26", cwd=project_dir)
     assert result.exit_code == 0, result.output
     path = project_dir / "content" / "accounts" / f"{slug}.md"
-    assert result.output == f"{path}\n"
+    assert result.stdout == f"{path}\n"
+    assert result.stderr.startswith("Next: fill in the facts")
     text = path.read_text()
     assert 'owner: "Dana: Ops"' in text and "lost: 2026-11-26" in text
     for heading in ("Why they signed", "Wins", "Complaints", "Why we lost them",
-                    "What we changed", "New needs", "Our commitment", "History"):
+                    "What we changed", "New needs", "Our commitment", "Notes for the meeting",
+                    "History"):
         assert f"## {heading}\n<!--" in text
+    # Every optional field is there, commented out.
+    for field in ("# industry:", "# location:", "#   where:", "#   ours:", "#     left:",
+                  "#     notes:", "#     owner:", "#     done:", "# sponsor:", "# approaches:",
+                  "# if_no:", "#     letters:"):
+        assert field in text, field
     check = run("check", "--format", "json", str(path), cwd=project_dir)
     assert check.exit_code == 0, check.output  # valid as created; only warnings
 
@@ -82,7 +116,26 @@ def test_new_refuses_to_overwrite_and_names_without_letters(project_dir):
     assert run("new", "Acme", cwd=project_dir).exit_code == 0
     again = run("new", "ACME", cwd=project_dir)
     assert again.exit_code == 1 and "acme.md already exists" in again.output
-    assert run("new", "日本", cwd=project_dir).exit_code == 1
+    kanji = run("new", "東京商事", cwd=project_dir)
+    assert kanji.exit_code == 1
+    assert "choose one with --slug, e.g. --slug tokyo-shoji" in kanji.output
+    chosen = run("new", "東京商事", "--slug", "tokyo-shoji", "--status", "active", cwd=project_dir)
+    assert chosen.exit_code == 0
+    path = project_dir / "content" / "accounts" / "tokyo-shoji.md"
+    assert 'name: "東京商事"' in path.read_text()
+    assert run("check", str(path), cwd=project_dir).exit_code == 0
+    bad = run("new", "X", "--slug", "Bad Slug", cwd=project_dir)
+    assert bad.exit_code == 1 and "--slug 'Bad Slug' is not a file name" in bad.output
+
+
+def test_help_topics_travel_with_the_package(project_dir):
+    listing = run("help")
+    assert listing.exit_code == 0 and "winback help format" in listing.output
+    result = run("help", "format")
+    assert result.exit_code == 0
+    assert result.output.startswith("# Account file format")
+    assert "`check_in_first_months`" in result.output
+    assert run("help", "nothing").exit_code == 2
 
 
 def test_project_archetype_overrides_the_builtin(project_dir):
@@ -248,3 +301,19 @@ def test_check_as_a_hook_ignores_config_file_arguments(project_dir, add_account)
     result = run("check", str(project_dir / "winback.yaml"),
                  str(project_dir / "content" / "accounts" / "northwind.md"), cwd=project_dir)
     assert (result.exit_code, result.output) == (0, "")
+
+
+def test_the_wheel_carries_the_theme_the_docs_and_the_scaffold(tmp_path):
+    """A pip user has no source tree: `winback help` and the theme must be in the wheel."""
+    import zipfile
+
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet",
+                           "--disable-pip-version-check", "-w", str(tmp_path), str(REPO)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    (wheel,) = tmp_path.glob("winback-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("generator/docs/format.md", "generator/docs/cli.md",
+                 "generator/templates/dossier.html", "generator/templates/letters.html",
+                 "generator/scaffold/example-account.md", "generator/questions.yaml"):
+        assert name in names, name

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from generator.load import suggest_slug
+from generator.load import SLUG, suggest_slug
 from generator.project import CONFIG_NAME, PACKAGE_DIR
 
 SCAFFOLD = PACKAGE_DIR / "scaffold"
@@ -20,8 +22,9 @@ INIT_FILES = {  # target in the new project -> file in generator/scaffold/
     ".gitignore": "gitignore",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     "README.md": "README.md",
-    "content/accounts/northwind-freight.md": "example-account.md",
+    "content/accounts/example-northwind-freight.md": "example-account.md",
 }
+EXAMPLE = "content/accounts/example-northwind-freight.md"
 PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+-]*$")
 
 
@@ -32,10 +35,14 @@ class Refused(Exception):
 @dataclass(frozen=True)
 class Created:
     paths: tuple[Path, ...]
+    example: Path
+    git: str  # what happened about version control, in a sentence
 
 
 def init(directory: Path) -> Created:
-    """A new dossier repository; refuses, writing nothing, if any file exists."""
+    """A new dossier repository; refuses, writing nothing, if any file exists. The folder
+    becomes a git repository, so that dossiers show their history and the pre-commit
+    hook can run."""
     targets = {directory / name: SCAFFOLD / source for name, source in INIT_FILES.items()}
     existing = sorted(str(path) for path in targets if path.exists())
     if existing:
@@ -44,16 +51,35 @@ def init(directory: Path) -> Created:
     for target, source in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(source.read_bytes())
-    return Created(tuple(sorted(targets)))
+    return Created(tuple(sorted(targets)), directory / EXAMPLE, _git_init(directory))
 
 
-def new_account(root: Path, name: str, status: str, owner: str, today: dt.date) -> Path:
-    """content/accounts/<slug>.md from the archetype; refuses to overwrite."""
+def _git_init(directory: Path) -> str:
+    if shutil.which("git") is None:
+        return ("git is not installed: install it and run `git init` here, so that each "
+                "dossier shows its file's history and the pre-commit hook can run")
+    inside = subprocess.run(["git", "-C", str(directory), "rev-parse", "--show-toplevel"],
+                            capture_output=True, text=True)
+    if inside.returncode == 0:
+        return f"already in the git repository at {inside.stdout.strip()}"
+    done = subprocess.run(["git", "init", "-q", str(directory)], capture_output=True, text=True)
+    if done.returncode != 0:
+        return f"git init failed: {done.stderr.strip()}; run it yourself"
+    return "started a git repository (git init)"
+
+
+def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
+                slug: str = "") -> Path:
+    """content/accounts/<slug>.md from the archetype; refuses to overwrite. The slug is
+    made from the name unless given."""
     name = name.strip()
-    slug = suggest_slug(name)
+    if slug and not SLUG.match(slug):
+        raise Refused(f"--slug '{slug}' is not a file name winback accepts: use lowercase "
+                      f"letters, digits and single hyphens, e.g. '{suggest_slug(slug) or 'tokyo-shoji'}'")
+    slug = slug or suggest_slug(name)
     if not slug:
         raise Refused(f"'{name}' has no Latin letters or digits to make a file name from; "
-                      "add some, e.g. a transliteration")
+                      "choose one with --slug, e.g. --slug tokyo-shoji")
     target = root / "content" / "accounts" / f"{slug}.md"
     if target.exists():
         raise Refused(f"{target} already exists; edit it, or give the new account another name")
