@@ -22,7 +22,7 @@ from generator.problems import did_you_mean, display_path, render_all
 from generator.workers import default_jobs
 from generator.project import open_project
 from generator.render import plural
-from generator.schema import STATUSES
+from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range
 
 log = logging.getLogger("winback")
 
@@ -81,9 +81,12 @@ class DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date; write YYYY-MM-DD", param, ctx)
+        if not in_date_range(day):
+            self.fail(f"'{value}' is outside {FIRST_DATE} to {LAST_DATE}", param, ctx)
+        return day
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -165,8 +168,8 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         options.progress = bar
         report = run_build(project, options)
     _print_problems(report.problems, Path.cwd())
-    if not project.ok:
-        click.echo("Build stopped: fix winback.yaml first.", err=True)
+    if report.stopped:
+        click.echo(f"Build stopped: {report.stopped}.", err=True)
         sys.exit(1)
     elapsed = time.perf_counter() - started
     where = display_path(report.output_dir, Path.cwd().resolve())

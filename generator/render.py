@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -45,6 +46,15 @@ class RenderError(Exception):
         self.problem = problem
 
 
+class MarkdownError(Exception):
+    """Markdown from an account could not be converted: the account's fault, not the
+    template's that asked for it."""
+
+    def __init__(self, text: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.text = text
+
+
 class Renderer:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -59,6 +69,9 @@ class Renderer:
         )
         self._markdown = None  # made on first use: a no-op rebuild renders nothing
         self._converted: dict[str, Markup] = {}
+        # Told each account text before it is converted, so that a caller who stops a
+        # slow conversion can say where it was.
+        self.on_markdown: Callable[[str], None] | None = None
         self.env.filters.update(
             markdown=self.block_markdown,
             inline=self.inline_markdown,
@@ -93,6 +106,8 @@ class Renderer:
     def _render(self, name: str, **context: object) -> str:
         try:
             return self.env.get_template(name).render(**context)
+        except MarkdownError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a project template can fail in any way
             raise RenderError(self._template_problem(name, exc)) from None
 
@@ -131,8 +146,13 @@ class Renderer:
 
                 self._markdown = markdown.Markdown(extensions=["extra", "sane_lists"],
                                                    output_format="html")
-            self._markdown.reset()
-            self._converted[text] = Markup(sanitise(self._markdown.convert(text)))
+            if self.on_markdown is not None:
+                self.on_markdown(text)
+            try:
+                html = self._markdown.reset().convert(text)
+            except Exception as exc:  # noqa: BLE001 - deep nesting, say: the text's fault
+                raise MarkdownError(text, exc) from None
+            self._converted[text] = Markup(sanitise(html))
         return self._converted[text]
 
     def inline_markdown(self, text: str) -> Markup:

@@ -12,8 +12,36 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
+# Every date winback accepts, from account files, --today or SOURCE_DATE_EPOCH. Wide enough
+# for any real client relationship; narrow enough that date arithmetic never overflows and
+# a per-year chart never has more than a couple of hundred bars.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+
+
+def in_date_range(day: dt.date) -> bool:
+    return FIRST_DATE <= day <= LAST_DATE
+
+
+def _check_date(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not in_date_range(day):
+        raise PydanticCustomError("date_out_of_range", "date outside the accepted range")
+    return value
+
+
+def _check_datetime(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is not None:
+        # Times are local wall-clock times; one with a zone cannot be ordered against them.
+        raise PydanticCustomError("datetime_with_zone", "date and time with a time zone")
+    return _check_date(value)
+
+
+Date = Annotated[dt.date, AfterValidator(_check_date)]
+DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -56,19 +84,19 @@ class Person(Schema):
     title: OptionalText = ""
     role: Role = "other"
     cares_about: list[Text] = []
-    left: dt.date | None = None
+    left: Date | None = None
     notes: OptionalText = ""
 
 
 class Meeting(Schema):
-    when: dt.datetime
+    when: DateTime
     where: OptionalText = ""
     with_: list[Text] = Field(default=[], alias="with")
     ours: list[Text] = []
 
 
 class FollowUp(Schema):
-    due: dt.datetime
+    due: DateTime
     channel: Channel
     what: Text
     owner: OptionalText = ""
@@ -82,9 +110,9 @@ class Facts(Schema):
     status: Status
     owner: OptionalText = ""
     value: Annotated[float, Field(ge=0)] | None = None
-    signed: dt.date | None = None
-    lost: dt.date | None = None
-    won_back: dt.date | None = None
+    signed: Date | None = None
+    lost: Date | None = None
+    won_back: Date | None = None
     competitor: OptionalText = ""
     loss_reasons: list[ReasonId] = []
     industry: OptionalText = ""
@@ -106,6 +134,7 @@ class Config(Schema):
     paper: Literal["A4", "Letter"] = "A4"
     pdf_variant: PdfVariant = "pdf/ua-1"
     pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
+    dossier_time_limit: Annotated[float, Field(gt=0)] = 5.0
     check_in_every_days: Annotated[int, Field(gt=0, le=366)] = 30
     stale_after_days: Annotated[int, Field(gt=0)] = 90
 

@@ -18,6 +18,8 @@ from pydantic import BaseModel, ValidationError
 from generator.load import RawAccount, RawSection, YamlData, dotted, load_account
 from generator.problems import ProblemLog, did_you_mean
 from generator.schema import (
+    FIRST_DATE,
+    LAST_DATE,
     SECTIONS,
     Account,
     Config,
@@ -25,6 +27,7 @@ from generator.schema import (
     Facts,
     Section,
     SectionKind,
+    in_date_range,
 )
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -39,6 +42,8 @@ ESSENTIAL = re.compile(r"[ \t]*!essential[ \t]*$", re.IGNORECASE)
 
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
 DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-03 10:00"
+RANGE_MESSAGE = f"is outside {FIRST_DATE} to {LAST_DATE}"
+RANGE_HINT = "check the year: dates must fall between 1900 and 2100"
 
 
 # --- schema errors -> problems ------------------------------------------------
@@ -103,6 +108,11 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
         allowed = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = did_you_mean(value, allowed)
         return f"{shown} is not one of {', '.join(allowed)}", hint
+    if kind == "date_out_of_range":
+        return f"{shown} {RANGE_MESSAGE}", RANGE_HINT
+    if kind == "datetime_with_zone":
+        return (f"{shown} has a time zone",
+                "write the local time without a zone: times are shown as written")
     if kind.startswith("date_from_datetime") or kind.startswith("date_"):
         reason = error.get("ctx", {}).get("error", "")
         return f"{shown} is not a valid date{': ' + reason if reason else ''}", DATE_HINT
@@ -323,6 +333,10 @@ def _read_entry(kind: SectionKind, line: int, text: str, log: ProblemLog) -> Ent
             log.error(line, column, field_name,
                       f"'{found.group('date')}' is not a valid date: {exc}", DATE_HINT)
             return None
+        if not in_date_range(date):
+            log.error(line, column, field_name, f"'{found.group('date')}' {RANGE_MESSAGE}",
+                      RANGE_HINT)
+            return None
         text = text[found.end():]
     party_match = PARTY.match(text) if date else None
     party = party_match.group("party").strip() if party_match else ""
@@ -377,7 +391,7 @@ HOSTILE_HINT = re.compile(r"[<:]|\]\(")
 
 def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
     fenced = False
-    for section in [*([RawSection("", 0, raw.intro)] if raw.intro else []), *raw.sections]:
+    for section in _body_parts(raw):
         for line in section.lines:
             if FENCE_LINE.match(line.text):
                 fenced = not fenced
@@ -392,6 +406,54 @@ def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
                              "write plain Markdown; links and images by relative path")
 
 
+# --- limits that keep rendering quick ---------------------------------------------
+
+# Converting Markdown takes time that grows faster than its size for some inputs (long runs
+# of brackets or character references), and each level of nesting is a level of recursion.
+# These limits are far beyond any real account; the time limit per dossier is the backstop.
+MAX_SECTION_CHARS = 100_000
+MAX_NESTING = 20  # levels of list indentation (4 columns each) and '>' quotes together
+NESTING_PREFIX = re.compile(r"[ \t>]*")
+
+
+def check_limits(raw: RawAccount, log: ProblemLog) -> None:
+    for section in _body_parts(raw):
+        size = sum(len(line.text) + 1 for line in section.lines)
+        if size > MAX_SECTION_CHARS:
+            first = section.line or section.lines[0].number
+            log.error(first, 1, section.title or "body",
+                      f"section is {size:,} characters long; the limit is {MAX_SECTION_CHARS:,}",
+                      "shorten it: summarise old history, or keep long records out of the account")
+        _check_nesting(section, log)
+
+
+def _check_nesting(section: RawSection, log: ProblemLog) -> None:
+    fenced = False
+    for line in section.lines:
+        if FENCE_LINE.match(line.text):
+            fenced = not fenced
+        depth = 0 if fenced else _nesting(line.text)
+        if depth > MAX_NESTING:
+            log.error(line.number, 1, section.title or "body",
+                      f"nested {depth} levels deep; the limit is {MAX_NESTING}",
+                      "indent lists and quotes less deeply")
+            return  # one per section says enough
+
+
+def _nesting(text: str) -> int:
+    prefix = NESTING_PREFIX.match(text).group(0)
+    width = 0
+    for char in prefix.replace(">", ""):
+        width += 4 - width % 4 if char == "\t" else 1
+    return prefix.count(">") + width // 4
+
+
+def _body_parts(raw: RawAccount) -> list[RawSection]:
+    """The text before the first heading, then each section."""
+    intro = [RawSection("", 0, raw.intro)] if raw.intro else []
+    return [*intro, *raw.sections]
+
+
 # --- the whole account -------------------------------------------------------
 
 
@@ -400,6 +462,7 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     if facts is not None:
         check_rules(facts, raw.front, log, config.reason_labels())
     sections, notes = read_sections(raw, log)
+    check_limits(raw, log)
     report_hostile(raw, log)
     if facts is None or log.has_errors:
         return None

@@ -184,7 +184,7 @@ def server(project_dir, add_account):
     dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50))
     dev.rebuild()
     dev.start()
-    time.sleep(0.3)  # let the watcher start before files change
+    assert dev.watching.wait(10)
     yield dev
     dev.shutdown()
 
@@ -216,6 +216,54 @@ def test_serve_stays_inside_the_output_folder(server, project_dir):
     with pytest.raises(urllib.error.HTTPError) as refused:
         fetch(server.url + "%2e%2e/content/accounts/northwind.md")
     assert refused.value.code == 404
+
+
+def test_serve_survives_a_failing_rebuild_and_shows_it(server, project_dir, monkeypatch):
+    import generator.commands.serve as serve_module
+
+    real = serve_module.build
+    calls = []
+
+    def failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OverflowError("date value out of range")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", failing_once)
+    path = project_dir / "content" / "accounts" / "northwind.md"
+    path.write_text(path.read_text().replace("value: 5200000", "value: 7100000"))
+    wait_for_version(server, 1)
+    panel = re.search(r'<section id="winback-errors".*?</section>', fetch(server.url))
+    assert panel and "the rebuild failed: OverflowError: date value out of range" in panel.group(0)
+    path.write_text(path.read_text().replace("value: 7100000", "value: 7200000"))
+    wait_for_version(server, 2)  # the watcher is still there
+    assert "$7,200,000" in fetch(server.url + "accounts/northwind.html")
+    assert "winback-errors" not in fetch(server.url)
+
+
+def test_serve_pdf_rebuilds_the_briefs_after_an_edit(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50, pdf=True))
+    assert not [p for p in dev.rebuild() if p.is_error]
+    brief = project_dir / "output" / "accounts" / "northwind.pdf"
+    assert "5,200,000" in pdf_text(brief)
+    dev.start()
+    try:
+        assert dev.watching.wait(10)
+        path = project_dir / "content" / "accounts" / "northwind.md"
+        path.write_text(path.read_text().replace("value: 5200000", "value: 7100000"))
+        wait_for_version(dev, 1, seconds=60)  # rebuilt in the watcher's thread
+        assert "winback-errors" not in fetch(dev.url)
+        assert "7,100,000" in pdf_text(brief)
+        assert (project_dir / "output" / "portfolio.pdf").is_file()
+    finally:
+        dev.shutdown()
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
 
 
 # --- completion and hooks ----------------------------------------------------------------

@@ -25,22 +25,28 @@ from generator.cache import (
     stat_of,
     unchanged,
 )
-from generator.derive import BuildDate, Dossier, build_date, derive
+from generator.derive import BuildDate, BuildDateError, Dossier, build_date, derive
 from generator.history import FileHistory, RepoHistory, read_history
 from generator.ics import account_events, calendar
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
 from generator.portfolio import FailedAccount, portfolio
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
-from generator.render import RenderError, Renderer, theme_files
+from generator.render import MarkdownError, RenderError, Renderer, theme_files
+from generator.schema import Account
 from generator.validate import read_account
-from generator.workers import run_all
+from generator.workers import Failure, report_progress, run_all
 from generator.write import OutputDir
 
 log = logging.getLogger("winback")
 
 PORTFOLIO = "portfolio"  # the portfolio's key among the pages; account slugs are the others
-POOL_THRESHOLD = 40  # fewer dossiers than this are made in-process: a pool costs more
+DATE_HINT = ("set SOURCE_DATE_EPOCH to seconds since 1970 (e.g. 1795651200), or give "
+             "--today YYYY-MM-DD")
+POOL_THRESHOLD = 40  # fewer dossiers than this share one worker: starting more costs more
+INTERNAL_HINT = "this is a fault in winback: please report it with the account file"
+SLOW_HINT = ("shorten the section; look for long runs of brackets, '&#...;' references or deep "
+             "nesting; or raise dossier_time_limit in winback.yaml")
 
 
 class Progress(Protocol):
@@ -73,6 +79,7 @@ class BuildReport:
     portfolio_pdf: bool = False
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    stopped: str = ""  # why nothing was built, when the build stopped before the accounts
 
     @property
     def warnings(self) -> int:
@@ -97,14 +104,20 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
-        return report  # a broken config would make every page wrong
+        report.stopped = "fix the project's settings first"  # every page would be wrong
+        return report
+    try:
+        when = build_date(options.today)
+    except BuildDateError as exc:
+        return _stop(report, Problem(project.root, 0, 0, "", str(exc), DATE_HINT),
+                     "no date to build for")
     with Cache(project).lock() as mine:
         if not mine:
-            report.problems.append(Problem(
+            return _stop(report, Problem(
                 project.output_dir, 0, 0, "", "another winback build is writing this folder",
-                "wait for it to finish, or build into another folder with --out"))
-            return report
-        run = _Run(project, options, report)
+                "wait for it to finish, or build into another folder with --out"),
+                "the output folder is busy")
+        run = _Run(project, options, when, report)
         run.accounts(_selected_files(project, options.only, report))
         if not options.only:
             run.remove_deleted()
@@ -113,6 +126,12 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
         if options.pdf:
             run.pdfs()
         run.finish()
+    return report
+
+
+def _stop(report: BuildReport, problem: Problem, why: str) -> BuildReport:
+    report.problems.append(problem)
+    report.stopped = why
     return report
 
 
@@ -131,9 +150,10 @@ def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport
 class _Run:
     """One build: what is stale is redone, what is not is taken from the state."""
 
-    def __init__(self, project: Project, options: BuildOptions, report: BuildReport) -> None:
+    def __init__(self, project: Project, options: BuildOptions, when: BuildDate,
+                 report: BuildReport) -> None:
         self.project, self.options, self.report = project, options, report
-        self.when = build_date(options.today)
+        self.when = when
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
@@ -171,9 +191,7 @@ class _Run:
         if self.options.progress:
             self.options.progress.start(len(stale), "Dossiers")
         run_all(stale, _AccountWorker, (self.project, self.when, self.options.strict), workers,
-                self._made, lambda task, exc: _AccountResult(
-                    task.path, task.key, [Problem(task.path, 0, 0, "", f"worker died: {exc}")],
-                    None))
+                self.project.config.dossier_time_limit, self._made, _account_failed)
 
     def _reuse(self, path: Path, record: Record) -> None:
         self.state.accounts[path.stem] = record
@@ -360,7 +378,8 @@ class _Run:
                 self._problem(record, Problem(page.source, 0, 0, "pdf", f"WeasyPrint: {message}",
                                               "", Severity.WARNING))
             if result.data is None:
-                self._problem(record, Problem(page.source, 0, 0, "pdf", result.error))
+                self._problem(record, Problem(page.source, 0, 0, "pdf", result.error,
+                                              result.hint))
                 self.report.failed.append(result.slug)
                 record.outputs.pop(page.pdf_path, None)
                 record.pdf_key = ""
@@ -442,15 +461,26 @@ class _AccountWorker:
         self.cache = Cache(project)
 
     def run(self, task: _AccountTask) -> _AccountResult:
+        report_progress(0)
         dossier, problems = compile_account(self.project, task.path, self.when, self.strict,
                                             task.history, task.history_note)
         if dossier is None:
             return _AccountResult(task.path, task.key, problems, None)
+        lines = markdown_lines(dossier.account)
+        self.renderer.on_markdown = lambda text: report_progress(lines.get(text, 0))
         try:
             html = self.renderer.dossier(dossier)
+            events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
         except RenderError as exc:
             return _AccountResult(task.path, task.key, [*problems, exc.problem], None)
-        events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
+        except MarkdownError as exc:
+            problem = Problem(task.path, lines.get(exc.text, 0), 1, "",
+                              f"this Markdown cannot be converted ({exc})",
+                              "nest lists and quotes less deeply, or simplify the section")
+            return _AccountResult(task.path, task.key, [*problems, problem], None)
+        except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
+            return _AccountResult(task.path, task.key,
+                                  [*problems, _internal(task.path, "rendering", exc)], None)
         name = f"accounts/{dossier.slug}.html"
         try:
             self.out.write(name, html)
@@ -466,6 +496,37 @@ class _AccountWorker:
         return _AccountResult(task.path, task.key, problems, dossier, events, written)
 
 
+def _account_failed(task: _AccountTask, failure: Failure) -> _AccountResult:
+    """The stand-in result of an account whose worker was stopped or died."""
+    if failure.kind == "timeout":
+        where = "while converting the Markdown here" if failure.progress else ""
+        problem = Problem(task.path, failure.progress, 1 if failure.progress else 0, "",
+                          f"building the dossier {failure.detail} {where}".strip(), SLOW_HINT)
+    elif failure.kind == "died":
+        problem = Problem(task.path, 0, 0, "",
+                          f"building the dossier failed twice: {failure.detail}",
+                          "see whether the machine ran out of memory")
+    else:
+        problem = Problem(task.path, 0, 0, "", f"the dossier could not be built: "
+                          f"{failure.detail}", INTERNAL_HINT)
+    return _AccountResult(task.path, task.key, [problem], None)
+
+
+def markdown_lines(account: Account) -> dict[str, int]:
+    """Each Markdown text of an account, by the line it starts at."""
+    lines: dict[str, int] = {}
+    for section in [*account.sections.values(), *account.notes]:
+        lines.setdefault(section.markdown, section.line)
+        for entry in section.entries:
+            lines.setdefault(entry.text, entry.line)
+    return lines
+
+
+def _internal(path: Path, stage: str, exc: Exception) -> Problem:
+    return Problem(path, 0, 0, "", f"failed while {stage}: {type(exc).__name__}: {exc}",
+                   INTERNAL_HINT)
+
+
 def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
                     history: FileHistory | None = None,
                     history_note: str = "") -> tuple[Dossier | None, list[Problem]]:
@@ -473,7 +534,10 @@ def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
     account, problems = read_account(path, project.config, project.root)
     if account is None or any(p.is_error or strict for p in problems.problems):
         return None, problems.problems
-    dossier = derive(account, project.config, project.bank, when, history, history_note)
+    try:
+        dossier = derive(account, project.config, project.bank, when, history, history_note)
+    except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
+        return None, [*problems.problems, _internal(path, "deriving", exc)]
     return dossier, problems.problems
 
 

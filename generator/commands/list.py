@@ -8,10 +8,11 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from generator.commands.build import BuildReport, compile_account
-from generator.derive import STATUS_LABELS, build_date
+from generator.commands.build import DATE_HINT, BuildReport, compile_account
+from generator.derive import STATUS_LABELS, BuildDateError, build_date
 from generator.history import read_history
 from generator.portfolio import FailedAccount, portfolio
+from generator.problems import Problem
 from generator.project import Project
 
 
@@ -43,7 +44,11 @@ def list_accounts(project: Project, filters: Filters,
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
         return [], report
-    when = build_date(today)
+    try:
+        when = build_date(today)
+    except BuildDateError as exc:
+        report.problems.append(Problem(project.root, 0, 0, "", str(exc), DATE_HINT))
+        return [], report
     repo = read_history(project.accounts_dir)
     dossiers, failed = [], []
     for path in project.account_files():

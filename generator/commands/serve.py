@@ -35,6 +35,7 @@ RELOAD_SCRIPT = """<script>(function () {
   poll();
 }());</script>""" % VERSION_PATH
 WATCHED = ("content", "templates", "archetypes", CONFIG_NAME)
+WATCH_TICK_MS = 250  # how often the watcher wakes without a change: it then knows it runs
 
 
 @dataclass
@@ -63,6 +64,7 @@ class DevServer:
         self.on_build = on_build
         self.state = BuildState()
         self.stop = threading.Event()
+        self.watching = threading.Event()  # set once changes are being watched
         self.output_dir = open_project(self.project_dir, options.out).output_dir
         handler = partial(_Handler, self)
         self.httpd = http.server.ThreadingHTTPServer((options.host, options.port), handler)
@@ -75,26 +77,46 @@ class DevServer:
 
     def rebuild(self) -> list[Problem]:
         """A build (incremental; the project is reopened since its config may have changed);
-        the open pages reload after it."""
+        the open pages reload after it. Whatever goes wrong is shown, never raised: the
+        watcher must outlive any one build."""
+        try:
+            problems = self._build()
+        except Exception as exc:  # noqa: BLE001
+            problems = [_fault(self.project_dir, "the rebuild", exc)]
+        self._publish(problems)
+        return problems
+
+    def _build(self) -> list[Problem]:
         project = open_project(self.project_dir, self.options.out)
         self.output_dir = project.output_dir
         report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
                                              jobs=1))
-        with self.state.lock:
-            self.state.problems = [p for p in report.problems if p.is_error]
-            self.state.version += 1
-        if self.on_build:
-            self.on_build(report.problems)
         return report.problems
 
+    def _publish(self, problems: list[Problem]) -> None:
+        with self.state.lock:
+            self.state.problems = [p for p in problems if p.is_error]
+            self.state.version += 1
+        if self.on_build:
+            self.on_build(problems)
+
     def watch(self) -> None:
-        paths = [self.project_dir / name for name in WATCHED if (self.project_dir / name).exists()]
-        output = str(self.output_dir)
-        for _changes in watchfiles.watch(
-                *paths, stop_event=self.stop, debounce=self.options.debounce_ms,
-                watch_filter=lambda _change, path: not path.startswith(output),
-                raise_interrupt=False):
-            self.rebuild()
+        while not self.stop.is_set():
+            paths = [self.project_dir / name for name in WATCHED
+                     if (self.project_dir / name).exists()]
+            output = str(self.output_dir)
+            try:
+                for changes in watchfiles.watch(
+                        *paths, stop_event=self.stop, debounce=self.options.debounce_ms,
+                        watch_filter=lambda _change, path: not path.startswith(output),
+                        rust_timeout=WATCH_TICK_MS, yield_on_timeout=True,
+                        raise_interrupt=False):
+                    self.watching.set()
+                    if changes:
+                        self.rebuild()
+            except Exception as exc:  # noqa: BLE001 - a watched folder deleted, say
+                self._publish([_fault(self.project_dir, "watching for changes", exc)])
+                self.stop.wait(1)  # then watch again, from the folders there are now
 
     def start(self) -> None:
         """Serve and watch in background threads (the CLI then waits; tests drive it)."""
@@ -146,6 +168,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
+
+
+def _fault(root: Path, what: str, exc: Exception) -> Problem:
+    return Problem(root, 0, 0, "", f"{what} failed: {type(exc).__name__}: {exc}",
+                   "this is a fault in winback: please report it; serve goes on watching")
 
 
 _EMPTY_PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"

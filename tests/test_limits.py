@@ -1,0 +1,192 @@
+"""Limits on what one account may ask of a build: dates, sizes, nesting, time.
+
+Each bad account is built beside a good one through the command line: it is
+reported at its file, line and column, the good one and the portfolio are
+built, and the run ends without a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from conftest import TODAY, assert_alone_reported, build_beside_good, front, run_cli, write
+
+LOST = ("status: lost", "lost: 2026-10-01", "loss_reasons: [price]")
+FAR_DATES = {  # front matter lines after the name, and where the problem is reported
+    "meeting": ((*LOST, "meeting: {when: 9999-12-31 23:30}"),
+                ":6:17: meeting.when: '9999-12-31 23:30' is outside 1900-01-01 to 2100-12-31"),
+    "lost": (("status: lost", "lost: 9999-12-30", "loss_reasons: [price]"),
+             ":4:7: lost: 9999-12-30 is outside"),
+    "won-back": (("status: won-back", *LOST[1:], "won_back: 9999-12-31"),
+                 ":6:11: won_back: 9999-12-31 is outside"),
+    "signed": ((*LOST, "signed: 0001-01-01"), ":6:9: signed: 0001-01-01 is outside"),
+    "left": ((*LOST, "people: [{name: Ann, left: 2101-01-01}]"),
+             ":6:28: people[0].left: 2101-01-01 is outside"),
+    "follow-up": ((*LOST, "follow_ups: [{due: 9999-12-31 10:00, channel: email, what: Call}]"),
+                  ":6:20: follow_ups[0].due: '9999-12-31 10:00' is outside"),
+    "zone": ((*LOST, "follow_ups: [{due: 2026-12-01T10:00:00+02:00, channel: email, what: A},",
+              "             {due: 2026-12-02 10:00, channel: email, what: B}]"),
+             ":6:20: follow_ups[0].due: 2026-12-01 10:00:00+02:00 has a time zone"),
+}
+
+
+def far_account(*lines: str) -> str:
+    return "---\nname: Far\n" + "\n".join(lines or LOST) + "\n---\n"
+
+
+@pytest.mark.parametrize("kind", sorted(FAR_DATES))
+def test_a_far_date_is_refused_at_its_place(project_dir, kind):
+    lines, expected = FAR_DATES[kind]
+    write(project_dir / "content" / "accounts" / "far.md", far_account(*lines))
+    checked = run_cli(project_dir, "check")
+    assert checked.exit_code == 1 and f"far.md{expected}" in checked.stderr, checked.stderr
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir, f"far.md{expected}")
+    listed = run_cli(project_dir, "list", "--today", TODAY.isoformat(), "--format", "json")
+    assert listed.exit_code == 1 and [row["slug"] for row in json.loads(listed.stdout)] == ["good"]
+
+
+def test_a_far_date_in_an_item_is_refused_at_its_place(project_dir):
+    write(project_dir / "content" / "accounts" / "far.md", front("""
+        name: Far
+        status: active
+    """, """
+        ## History
+        - 0001-01-01: Founded.
+    """))
+    assert_alone_reported(build_beside_good(project_dir), project_dir,
+                          "far.md:7:3: History: '0001-01-01' is outside 1900-01-01 to 2100-12-31")
+
+
+def test_the_widest_dates_allowed_give_a_bounded_chart(project_dir):
+    write(project_dir / "content" / "accounts" / "old.md", front("""
+        name: Old
+        status: lost
+        signed: 1900-01-01
+        lost: 2100-12-31
+        loss_reasons: [price]
+    """))
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0, result.stderr
+    index = (project_dir / "output" / "index.html").read_text()
+    chart = re.search(r'<svg[^>]*>.{0,100}<title id="chart-lost-signed-title">.*?</svg>', index,
+                      re.S).group(0)
+    assert chart.count("<text") - 2 == 201 * 3  # legend, then a label and two values a year
+
+
+@pytest.mark.parametrize("variable, value, expected", [
+    ("SOURCE_DATE_EPOCH", "99999999999999", "SOURCE_DATE_EPOCH=99999999999999 is not a time"),
+    ("SOURCE_DATE_EPOCH", "99999999999", "SOURCE_DATE_EPOCH=99999999999 is outside"),
+])
+def test_a_build_date_out_of_range_stops_with_a_message(project_dir, monkeypatch, variable,
+                                                        value, expected):
+    write(project_dir / "content" / "accounts" / "good.md", far_account())
+    monkeypatch.setenv(variable, value)
+    for command in (("build", "--no-pdf"), ("list",)):
+        result = run_cli(project_dir, *command)
+        assert result.exit_code == 1 and expected in result.stderr, result.stderr
+    assert not (project_dir / "output").exists()
+
+
+def test_today_out_of_range_is_a_usage_error(project_dir):
+    result = run_cli(project_dir, "build", "--today", "9999-12-31")
+    assert result.exit_code == 2
+    assert "'9999-12-31' is outside 1900-01-01 to 2100-12-31" in result.stderr
+
+
+def test_an_exception_while_deriving_is_the_accounts_problem(project_dir, monkeypatch):
+    import generator.commands.build as build_module
+
+    real = build_module.derive
+
+    def derive(account, *args):
+        if account.slug == "bad":
+            raise OverflowError("date value out of range")
+        return real(account, *args)
+
+    monkeypatch.setattr(build_module, "derive", derive)
+    write(project_dir / "content" / "accounts" / "bad.md", far_account())
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "bad.md: failed while deriving: OverflowError: date value out of range")
+
+
+def test_an_exception_while_rendering_is_the_accounts_problem(project_dir, monkeypatch):
+    from generator.render import Renderer
+
+    real = Renderer.dossier
+
+    def dossier(self, d):
+        if d.slug == "bad":
+            raise OverflowError("date value out of range")
+        return real(self, d)
+
+    monkeypatch.setattr(Renderer, "dossier", dossier)
+    write(project_dir / "content" / "accounts" / "bad.md", far_account())
+    assert_alone_reported(build_beside_good(project_dir), project_dir,
+                          "bad.md: failed while rendering: OverflowError")
+
+
+# --- Markdown that would take long -------------------------------------------------------
+
+SLOW = {  # each far slower to convert than its size suggests
+    "open-links": "[a](" * 10_000,
+}
+TOO_BIG = {
+    "nested-brackets": "[" * 100_000 + "x" + "]" * 100_000 + "(y)",
+    "references": "&#x61;" * 300_000,
+}
+
+
+def slow_account(body: str) -> str:
+    return front("""
+        name: Slow
+        status: active
+    """, "\n## Why they signed\nPrice.\n\n## New needs\n") + body + "\n"
+
+
+@pytest.mark.parametrize("kind", sorted(SLOW))
+def test_markdown_past_the_time_limit_fails_alone_at_its_section(project_dir, kind):
+    write(project_dir / "winback.yaml", "dossier_time_limit: 1\n")
+    write(project_dir / "content" / "accounts" / "slow.md", slow_account(SLOW[kind]))
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "slow.md:9:1: building the dossier took longer than 1 s and was stopped "
+                          "while converting the Markdown here (shorten the section;")
+
+
+@pytest.mark.parametrize("kind", sorted(TOO_BIG))
+def test_a_section_over_the_size_limit_is_refused(project_dir, kind):
+    write(project_dir / "content" / "accounts" / "big.md", slow_account(TOO_BIG[kind]))
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir, "big.md:9:1: New needs: section is ")
+    assert "characters long; the limit is 100,000" in result.stderr
+
+
+def test_deep_nesting_is_refused_at_its_line(project_dir):
+    nested = "\n".join("    " * level + "- x" for level in range(400))
+    write(project_dir / "content" / "accounts" / "deep.md", slow_account(nested))
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "deep.md:31:1: New needs: nested 21 levels deep; the limit is 20")
+    assert "_macros.html" not in result.stderr
+
+
+def test_markdown_that_fails_to_convert_is_blamed_on_the_account(project_dir, monkeypatch):
+    import markdown
+
+    real = markdown.Markdown.convert
+
+    def convert(self, text):
+        if "Unconvertible" in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real(self, text)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", convert)
+    write(project_dir / "content" / "accounts" / "odd.md", slow_account("Unconvertible."))
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir, "odd.md:9:1: this Markdown cannot be converted "
+                          "(RecursionError: maximum recursion depth exceeded)")
+    assert "template" not in result.stderr
