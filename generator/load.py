@@ -27,8 +27,7 @@ MAX_YAML_VALUES = 20_000
 MAX_YAML_DEPTH = 40
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t#]*$")
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+HEADING = re.compile(r"^##[ \t]++(?P<title>.*\S)")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 YamlPath = tuple[str | int, ...]
@@ -165,8 +164,19 @@ def _rename_hint(path: Path) -> str:
 
 
 def _without_comments(body: str) -> str:
-    """HTML comments (hints for the writer) blanked out, keeping every line number."""
-    return COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), body)
+    """HTML comments (hints for the writer) blanked out, keeping every line number.
+
+    Searched for by hand: a pattern like <!--.*?--> would scan to the end of the body
+    again from every '<!--' that is never closed."""
+    parts, start = [], 0
+    while (opening := body.find("<!--", start)) != -1:
+        closing = body.find("-->", opening + 4)
+        if closing == -1:
+            break
+        parts += [body[start:opening], "\n" * body.count("\n", opening, closing)]
+        start = closing + 3
+    parts.append(body[start:])
+    return "".join(parts)
 
 
 def load_yaml_file(path: Path) -> tuple[YamlData | None, str | None, ProblemLog]:
@@ -229,7 +239,8 @@ def split_sections(body: list[BodyLine]) -> tuple[list[BodyLine], list[RawSectio
             fence = "" if fence else marker.group(1)[:3]
         heading = None if fence else HEADING.match(line.text)
         if heading:
-            sections.append(RawSection(heading.group("title"), line.number, []))
+            title = heading.group("title")
+            sections.append(RawSection(title.rstrip(" \t#") or title, line.number, []))
         elif sections:
             sections[-1].lines.append(line)
         else:

@@ -22,6 +22,7 @@ from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
+from generator.urls import image_refusal
 
 # Characters that can start Markdown or HTML syntax inside one line of text.
 MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#|~]|https?://|^\s*(?:[-+]|\d+[.)])\s|  $")
@@ -186,8 +187,7 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images must come from the project, by a plain relative path: a remote image would
     # make every reader call out to someone else's server, and an absolute or '..'
     # path could reach files the project does not mean to publish.
-    if tag == "img" and attribute == "src" and (
-            ":" in value or value.startswith("/") or ".." in value.split("/")):
+    if tag == "img" and attribute == "src" and image_refusal(value):
         return None
     return value
 

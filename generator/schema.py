@@ -40,6 +40,11 @@ def _check_datetime(value: dt.datetime) -> dt.datetime:
     return _check_date(value)
 
 
+# Each name in a meeting is compared with every person for a "did you mean": lists this long
+# are far beyond any account, and keep that quick.
+MAX_PEOPLE = 200
+MAX_ATTENDEES = 50
+
 Date = Annotated[dt.date, AfterValidator(_check_date)]
 DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -83,7 +88,7 @@ class Person(Schema):
     name: Text
     title: OptionalText = ""
     role: Role = "other"
-    cares_about: list[Text] = []
+    cares_about: Annotated[list[Text], Field(max_length=20)] = []
     left: Date | None = None
     notes: OptionalText = ""
 
@@ -91,8 +96,8 @@ class Person(Schema):
 class Meeting(Schema):
     when: DateTime
     where: OptionalText = ""
-    with_: list[Text] = Field(default=[], alias="with")
-    ours: list[Text] = []
+    with_: Annotated[list[Text], Field(max_length=MAX_ATTENDEES)] = Field(default=[], alias="with")
+    ours: Annotated[list[Text], Field(max_length=MAX_ATTENDEES)] = []
 
 
 class FollowUp(Schema):
@@ -118,7 +123,7 @@ class Facts(Schema):
     industry: OptionalText = ""
     location: OptionalText = ""
     interviewer: OptionalText = ""
-    people: list[Person] = []
+    people: Annotated[list[Person], Field(max_length=MAX_PEOPLE)] = []
     meeting: Meeting | None = None
     follow_ups: list[FollowUp] = []
 

@@ -15,8 +15,8 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import RawAccount, RawSection, YamlData, dotted, load_account
-from generator.problems import ProblemLog, did_you_mean
+from generator.load import BodyLine, RawAccount, RawSection, YamlData, dotted, load_account
+from generator.problems import ProblemLog, clip, did_you_mean
 from generator.schema import (
     FIRST_DATE,
     LAST_DATE,
@@ -29,6 +29,7 @@ from generator.schema import (
     SectionKind,
     in_date_range,
 )
+from generator.urls import image_refusal
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -38,7 +39,7 @@ DATE_LIKE = re.compile(r"^(?P<date>\d{1,4}-\d{1,2}-\d{1,2})(?![\d-])")
 PARTY = re.compile(r"^[ \t]*\((?P<party>[^()]+)\)")
 SEPARATOR = re.compile(r"^[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*")
 FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
-ESSENTIAL = re.compile(r"[ \t]*!essential[ \t]*$", re.IGNORECASE)
+ESSENTIAL = "!essential"
 
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
 DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-03 10:00"
@@ -124,6 +125,10 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return f"expected text, got {shown}", hint
     if kind == "string_too_short":
         return "must not be empty", "write a value or remove the line"
+    if kind == "too_long":
+        limit, actual = error["ctx"]["max_length"], error["ctx"].get("actual_length")
+        count = f"{actual:,}" if actual is not None else "more"
+        return f"has {count} items; the limit is {limit:,}", "keep the ones that matter"
     if kind == "string_pattern_mismatch":
         return f"{shown} is not a valid id", "use lowercase letters, digits and hyphens"
     if kind in ("list_type", "dict_type", "model_type"):
@@ -145,7 +150,7 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
 def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a list" if isinstance(value, list) else "'key: value' pairs"
-    return repr(value) if isinstance(value, str) else str(value)
+    return clip(repr(value) if isinstance(value, str) else str(value), 60)
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
@@ -345,10 +350,18 @@ def _read_entry(kind: SectionKind, line: int, text: str, log: ProblemLog) -> Ent
     if date:
         separator = SEPARATOR.match(text)
         text = text[separator.end():] if separator else text.lstrip()
-    essential = bool(ESSENTIAL.search(text))
-    text = ESSENTIAL.sub("", text).strip()
+    essential, text = _essential(text)
     _check_entry(kind, line, column, checked, date, party, essential, log)
     return Entry(line, text, date, checked, party, essential)
+
+
+def _essential(text: str) -> tuple[bool, str]:
+    """Whether an item ends with '!essential', and its text without it. (Not a pattern
+    with [ \\t]*: searched for, it would rescan a long run of spaces from each of them.)"""
+    stripped = text.rstrip(" \t")
+    if stripped[-len(ESSENTIAL):].lower() == ESSENTIAL:
+        return True, stripped[: -len(ESSENTIAL)].strip()
+    return False, text.strip()
 
 
 def _check_entry(kind, line, column, checked, date, party, essential, log: ProblemLog) -> None:
@@ -377,13 +390,19 @@ def _check_entry(kind, line, column, checked, date, party, essential, log: Probl
 HOSTILE = (
     (re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base|svg|math)\b",
                 re.I), "raw <{0}> is removed from dossiers and briefs"),
-    (re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I), "event handler attribute {0} is removed"),
+    (re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.I), "event handler attribute {0} is removed"),
     (re.compile(r"\b(javascript|vbscript|data)\s*:", re.I), "'{0}:' URLs are removed"),
-    (re.compile(r"<[^>]*\s(style)\s*=", re.I), "inline style attributes are removed"),
-    (re.compile(r"(?:!\[[^\]]*\]\(\s*|<img\b[^>]*\ssrc\s*=\s*[\"']?)"
-                r"((?:[a-z][a-z0-9+.-]*:|/|\S*\.\./)\S*?)[\s)\"'>]", re.I),
-     "image '{0}' is removed: images must be files inside the project, by a plain relative path"),
+    (re.compile(r"<[^<>]*?\s(style)\s*=", re.I), "inline style attributes are removed"),
 )
+# An image's source: Markdown's ![alt](source), alt text with one level of brackets, or
+# the src of an <img>. Each alternative stops at the next bracket or tag, so a line full of
+# unclosed ones is read once, not once for each.
+IMAGE = re.compile(r"""
+    !\[ (?:[^\[\]\n] | \[[^\[\]\n]*\])* \]\( [ \t]*
+        (?: <(?P<angled>[^<>\n]*)> | (?P<plain>[^\s)]*) )
+  | <img\b [^<>]*? \ssrc [ \t]*=[ \t]*
+        (?: "(?P<double>[^"]*)" | '(?P<single>[^']*)' | (?P<bare>[^\s>]+) )
+""", re.I | re.X)
 
 
 HOSTILE_HINT = re.compile(r"[<:]|\]\(")
@@ -404,6 +423,19 @@ def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
                     log.warn(line.number, start + 1, section.title or "body",
                              message.format(match.group(1)),
                              "write plain Markdown; links and images by relative path")
+            _report_images(line, section.title or "body", log)
+
+
+def _report_images(line: BodyLine, where: str, log: ProblemLog) -> None:
+    for match in IMAGE.finditer(line.text):
+        group = next(name for name in ("angled", "plain", "double", "single", "bare")
+                     if match.group(name) is not None)
+        source = match.group(group)
+        why = image_refusal(source)
+        if why:
+            log.warn(line.number, match.start(group) + 1, where,
+                     f"image '{source}' is removed: {why}",
+                     "images must be files inside the project, by a plain relative path")
 
 
 # --- limits that keep rendering quick ---------------------------------------------

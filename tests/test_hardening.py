@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import FULL_ACCOUNT, REPO, TODAY
+from conftest import FULL_ACCOUNT, REPO, TODAY, build_beside_good, write
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
@@ -202,3 +202,42 @@ def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monke
     assert not [p for p in out.rglob("*.tmp")]
     assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
     assert "$1" in (out / "accounts" / "acme.html").read_text()
+
+
+IMAGE_BYPASSES = {  # each looks relative, but a browser reads it as another host or '..'
+    "unc": ('<img src="\\\\127.0.0.2\\x.png">', 11,
+            "it is an absolute path or names another host"),
+    "leading-space": ('<img src=" //127.0.0.2/x.png">', 11,
+                      "it is an absolute path or names another host"),
+    "backslash-slash": ("![x](\\/127.0.0.2/x.png)", 6,
+                        "it is an absolute path or names another host"),
+    "percent-dots": ("![x](%2e%2e/%2e%2e/x.png)", 6, "it leaves the folder with '..'"),
+    "backslash-dots": ('<img src="..\\..\\x.png">', 11, "it leaves the folder with '..'"),
+    "encoded-twice": ("![x](%252e%252e/x.png)", 6, "it leaves the folder with '..'"),
+    "tab-inside": ('<img src="/\t/127.0.0.2/x.png">', 11,
+                   "it is an absolute path or names another host"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(IMAGE_BYPASSES))
+def test_an_image_that_reads_as_another_host_or_folder_is_removed_and_reported(project_dir, kind):
+    image, column, why = IMAGE_BYPASSES[kind]
+    write(project_dir / "content" / "accounts" / "pixel.md",
+          "---\nname: Pixel\nstatus: active\n---\n## Why they signed\n" + image + "\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0, result.stderr
+    assert f"pixel.md:6:{column}: warning: Why they signed: image " in result.stderr
+    assert f"is removed: {why} (images must be files inside the project" in result.stderr
+    page = (project_dir / "output" / "accounts" / "pixel.html").read_text()
+    assert "127.0.0.2" not in page and "x.png" not in page
+    assert (project_dir / "output" / "accounts" / "good.html").is_file()
+
+
+def test_a_plain_relative_image_stays(project_dir):
+    write(project_dir / "content" / "accounts" / "pixel.md",
+          "---\nname: Pixel\nstatus: active\n---\n## Why they signed\n"
+          "![logo](img/logo%20v2.png) <img src=\"./img/a.png\">\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0 and "image" not in result.stderr
+    page = (project_dir / "output" / "accounts" / "pixel.html").read_text()
+    assert 'src="img/logo%20v2.png"' in page and 'src="./img/a.png"' in page

@@ -190,3 +190,54 @@ def test_markdown_that_fails_to_convert_is_blamed_on_the_account(project_dir, mo
     assert_alone_reported(result, project_dir, "odd.md:9:1: this Markdown cannot be converted "
                           "(RecursionError: maximum recursion depth exceeded)")
     assert "template" not in result.stderr
+
+
+# --- what is said about a bad account stays small ----------------------------------------
+
+def test_a_mistake_repeated_thousands_of_times_is_shown_a_few_times_then_counted(project_dir):
+    write(project_dir / "content" / "accounts" / "tags.md",
+          slow_account("<svg>" * 4000))  # 20 KB on one line: once 120 MB of output
+    reasons = ", ".join(["price"] * 19_000)  # 130 KB: once 155 s and 15 GB
+    write(project_dir / "content" / "accounts" / "reasons.md",
+          f"---\nname: Reasons\nstatus: lost\nlost: 2026-10-01\nloss_reasons: [{reasons}]\n---\n")
+    result = run_cli(project_dir, "check")
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if "<svg> is removed" in line][0].endswith(
+        "tags.md:10:1: warning: New needs: raw <svg> is removed from dossiers and briefs "
+        "(write plain Markdown; links and images by relative path)")
+    assert sum("raw <svg> is removed" in line for line in lines) == 3
+    assert any(line.endswith("tags.md:10:16: warning: New needs: ...and 3,997 more like this")
+               for line in lines)
+    assert any(line.endswith("reasons.md:5:44: warning: loss_reasons[4]: ...and 18,996 more "
+                             "like this") for line in lines)
+    assert len(result.stderr) < 5_000
+    assert max(len(line) for line in lines) < 300  # excerpts are cut around the column
+    built = build_beside_good(project_dir)
+    assert built.exit_code == 0 and len(built.stderr) < 5_000
+    assert (project_dir / "output" / "accounts" / "tags.html").is_file()
+
+
+def test_a_long_excerpt_is_cut_around_the_column(project_dir):
+    write(project_dir / "content" / "accounts" / "long.md",
+          front("name: Long\nstatus: active\n") + "\n## Why they signed\n" + "x" * 5000
+          + " <script>y</script> " + "z" * 5000 + "\n")
+    lines = run_cli(project_dir, "check").stderr.splitlines()
+    (index,) = [i for i, line in enumerate(lines) if "raw <script>" in line]
+    assert lines[index].endswith("long.md:7:5002: warning: Why they signed: raw <script> is "
+                                 "removed from dossiers and briefs (write plain Markdown; links "
+                                 "and images by relative path)")
+    excerpt, caret = lines[index + 1], lines[index + 2]
+    assert excerpt == "   7 | ..." + "x" * 49 + " <script>y</script> " + "z" * 31 + "..."
+    assert excerpt[caret.index("^")] == "<"
+
+
+def test_long_lists_of_people_and_attendees_are_refused(project_dir):
+    people = "".join(f"\n  - name: P{i}" for i in range(6000))
+    attendees = ", ".join(f"Q{i}" for i in range(6000))
+    write(project_dir / "content" / "accounts" / "crowd.md",
+          f"---\nname: Crowd\nstatus: active\npeople:{people}\n"
+          f"meeting:\n  when: 2026-12-01 10:00\n  with: [{attendees}]\n---\n")
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "crowd.md:5:3: people: has 6,000 items; the limit is 200")
+    assert "crowd.md:6007:9: meeting.with: has 6,000 items; the limit is 50" in result.stderr
