@@ -16,9 +16,7 @@ from another version of winback is ignored.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import fcntl
 import hashlib
 import json
 import os
@@ -26,7 +24,6 @@ import pickle
 import re
 import shutil
 from dataclasses import asdict, dataclass, field
-from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
@@ -142,23 +139,8 @@ class Cache:
                 "portfolio": asdict(state.portfolio) if state.portfolio else None}
         _atomic_write(self.state_file, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[bool]:
-        """Hold the output folder for one build; yields False if another build holds it."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / "lock", "a+b") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def clear(self) -> None:
-        """Forget everything but the lock, which the running build holds."""
+        """Forget what earlier builds made."""
         shutil.rmtree(self.folder / "dossiers", ignore_errors=True)
         self.state_file.unlink(missing_ok=True)
 

@@ -119,6 +119,9 @@ def build_options(command):
                           "the briefs were prepared [default: SOURCE_DATE_EPOCH, else today]."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs,
                      show_default="one per core", help="Worker processes for PDF briefs."),
+        click.option("--force", is_flag=True,
+                     help="Build into an output folder that holds files no winback build of "
+                          "this project made, replacing what has the same names."),
     )):
         command = decorator(command)
     return command
@@ -157,13 +160,15 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 
 
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
-               jobs: int, pdf: bool, only: tuple[str, ...], clean: bool = False) -> None:
+               jobs: int, pdf: bool, only: tuple[str, ...], force: bool,
+               clean: bool = False) -> None:
     from generator.commands.build import BuildOptions
     from generator.commands.build import build as run_build
 
     started = time.perf_counter()
     project = open_project(project_dir, out)
-    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean)
+    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean,
+                           force=force)
     with _progress_bar() as bar:
         options.progress = bar
         report = run_build(project, options)
@@ -338,20 +343,24 @@ def new(project_dir: Path, name: str, status: str, owner: str, today: dt.date | 
 @click.option("--pdf/--no-pdf", default=False, show_default=True,
               help="Also rebuild the PDF briefs on each change (slower).")
 @click.option("--today", type=DateType(), help="As for build.")
+@click.option("--force", is_flag=True, help="As for build.")
 @click.pass_obj
 def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload: bool,
-          pdf: bool, today: dt.date | None) -> None:
+          pdf: bool, today: dt.date | None, force: bool) -> None:
     """Build, serve the site locally, and rebuild when a file is saved."""
-    from generator.commands.serve import DevServer, ServeOptions
+    from generator.commands.serve import DevServer, Refused, ServeOptions
 
     def report(problems) -> None:
         _print_problems(problems, Path.cwd())
         click.echo(f"Rebuilt at {time.strftime('%H:%M:%S')}: "
                    f"{plural(sum(p.is_error for p in problems), 'error')}.", err=True)
 
-    options = ServeOptions(host, port, out, livereload, pdf, today)
+    options = ServeOptions(host, port, out, livereload, pdf, today, force)
     try:
         server = DevServer(project_dir, options, on_build=report)
+    except Refused as exc:
+        _print_problems([exc.problem], Path.cwd())
+        raise click.ClickException("nothing is served") from None
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                                    "try another --port") from None

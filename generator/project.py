@@ -60,8 +60,9 @@ def open_project(root: Path, output: Path | None = None) -> Project:
     config = _load_config(root / CONFIG_NAME, problems)
     bank, bank_problems = load_bank(root, config)
     problems.extend(bank_problems)
-    out = output if output is not None else root / config.output_dir
-    return Project(root, config, bank, out.resolve(), problems)
+    # '~' is a home folder, as a shell would read it, never a folder named '~'.
+    out = output if output is not None else root / Path(config.output_dir).expanduser()
+    return Project(root, config, bank, out.expanduser().resolve(), problems)
 
 
 def _load_config(path: Path, problems: list[Problem]) -> Config:

@@ -13,13 +13,14 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import FULL_ACCOUNT, REPO, TODAY, build_beside_good, write
+from conftest import FULL_ACCOUNT, REPO, TODAY, build_beside_good, run_cli, write
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
 from generator.project import open_project
 from generator.schema import Config
 from generator.validate import read_account
+from generator.write import claimed
 
 ALIAS_BOMB = "---\nname: Bomb\nstatus: active\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(8)
@@ -163,18 +164,34 @@ def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path
     assert pages(root / "output") == pages(clean)
 
 
-def test_a_second_build_of_the_same_output_is_refused(project_dir, add_account):
-    add_account("acme", FULL_ACCOUNT)
-    from generator.cache import Cache
-
-    project = open_project(project_dir)
-    with Cache(project).lock() as mine:
+def test_one_build_at_a_time_per_output_folder_whichever_project(tmp_path):
+    first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "site"
+    write(first / "content" / "accounts" / "acme.md", FULL_ACCOUNT)
+    write(second / "content" / "accounts" / "beta.md", FULL_ACCOUNT)
+    with claimed(out, first.resolve()) as mine:  # the first project's build is writing
         assert mine
-        report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
-    assert not report.ok
-    assert report.problems[-1].message == "another winback build is writing this folder"
-    assert not (project_dir / "output").exists()
-    assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
+        busy = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
+    assert busy.exit_code == 1
+    assert f"{out}: another winback build is writing this folder" in busy.stderr
+    assert busy.stderr.splitlines()[-1] == "Build stopped: the output folder is busy."
+    assert not (out / "accounts").exists()
+
+
+def test_a_folder_built_by_another_project_is_refused_unless_forced(tmp_path):
+    first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "site"
+    write(first / "content" / "accounts" / "acme.md", FULL_ACCOUNT)
+    write(second / "content" / "accounts" / "beta.md", FULL_ACCOUNT)
+    assert run_cli(first, "build", "--no-pdf", "--out", str(out)).exit_code == 0
+    refused = run_cli(second, "build", "--no-pdf", "--out", str(out))
+    assert refused.exit_code == 1
+    assert (f"{out}: the output folder holds the build of another project ({first}) (build "
+            "into an empty or new folder with --out, or give --force to build over it)"
+            in refused.stderr)
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["acme.html"]
+    forced = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert (out / "accounts" / "beta.html").is_file()
+    assert run_cli(second, "build", "--no-pdf", "--out", str(out)).exit_code == 0
 
 
 def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monkeypatch):

@@ -9,6 +9,7 @@ new inputs is redone. Dossiers and then PDF briefs are made by workers
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from generator.render import MarkdownError, RenderError, Renderer, theme_files
 from generator.schema import Account
 from generator.validate import read_account
 from generator.workers import Failure, report_progress, run_all
-from generator.write import OutputDir
+from generator.write import OutputDir, claimed, refusal
 
 log = logging.getLogger("winback")
 
@@ -65,6 +66,7 @@ class BuildOptions:
     jobs: int = 1
     only: tuple[str, ...] = ()  # slugs; empty means every account, plus the portfolio
     clean: bool = False  # ignore the build state: rebuild everything
+    force: bool = False  # build into an output folder that holds files no build of ours made
     progress: Progress | None = None
 
 
@@ -111,7 +113,15 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     except BuildDateError as exc:
         return _stop(report, Problem(project.root, 0, 0, "", str(exc), DATE_HINT),
                      "no date to build for")
-    with Cache(project).lock() as mine:
+    refused = output_refusal(project, options.force)
+    if refused is not None:
+        return _stop(report, refused, "the output folder is refused")
+    with contextlib.ExitStack() as stack:
+        try:
+            mine = stack.enter_context(claimed(project.output_dir, project.root))
+        except OSError as exc:
+            return _stop(report, _write_failure(project.output_dir, exc),
+                         "the output folder cannot be written")
         if not mine:
             return _stop(report, Problem(
                 project.output_dir, 0, 0, "", "another winback build is writing this folder",
@@ -127,6 +137,16 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
             run.pdfs()
         run.finish()
     return report
+
+
+def output_refusal(project: Project, force: bool = False) -> Problem | None:
+    """Why the project must not build into (or serve) its output folder, if it must not."""
+    cache = Cache(project)
+    sources = (project.root / "content", project.templates_dir, project.root / "archetypes",
+               cache.folder.parent, builtin_theme())
+    why = refusal(project.output_dir, project.root, [folder.resolve() for folder in sources],
+                  cache.state_file.exists(), force)
+    return Problem(project.output_dir, 0, 0, "", *why) if why else None
 
 
 def _stop(report: BuildReport, problem: Problem, why: str) -> BuildReport:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import watchfiles
 
-from generator.commands.build import BuildOptions, build
+from generator.commands.build import BuildOptions, build, output_refusal
 from generator.problems import Problem
 from generator.project import CONFIG_NAME, open_project
 
@@ -46,7 +46,16 @@ class ServeOptions:
     livereload: bool = True
     pdf: bool = False
     today: dt.date | None = None
+    force: bool = False
     debounce_ms: int = 300
+
+
+class Refused(Exception):
+    """The output folder may not be built into, so it is not served either."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 @dataclass
@@ -65,7 +74,11 @@ class DevServer:
         self.state = BuildState()
         self.stop = threading.Event()
         self.watching = threading.Event()  # set once changes are being watched
-        self.output_dir = open_project(self.project_dir, options.out).output_dir
+        project = open_project(self.project_dir, options.out)
+        refused = output_refusal(project, options.force)
+        if refused is not None:  # serving the project folder would publish its secrets
+            raise Refused(refused)
+        self.output_dir = project.output_dir
         handler = partial(_Handler, self)
         self.httpd = http.server.ThreadingHTTPServer((options.host, options.port), handler)
         self.httpd.daemon_threads = True
@@ -90,7 +103,7 @@ class DevServer:
         project = open_project(self.project_dir, self.options.out)
         self.output_dir = project.output_dir
         report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
-                                             jobs=1))
+                                             jobs=1, force=self.options.force))
         return report.problems
 
     def _publish(self, problems: list[Problem]) -> None:
