@@ -49,7 +49,19 @@ Date = Annotated[dt.date, AfterValidator(_check_date)]
 DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
-ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+# Names become page and file names, headers and calendar titles: a bound keeps every one of
+# them possible (a file name has at most 255 bytes). Sentences are bounded more loosely.
+MAX_NAME = 120
+MAX_SENTENCE = 1000
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)]
+OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                            max_length=MAX_SENTENCE)]
+OptionalSentence = Annotated[str, StringConstraints(strip_whitespace=True,
+                                                    max_length=MAX_SENTENCE)]
+# Annual value: a finite amount (.inf would print as '$inf'), up to a quadrillion.
+Money = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 Status = Literal["lost", "at-risk", "won-back", "active"]
 STATUSES: tuple[str, ...] = ("lost", "at-risk", "won-back", "active")
@@ -85,44 +97,44 @@ class Schema(BaseModel):
 
 
 class Person(Schema):
-    name: Text
-    title: OptionalText = ""
+    name: Name
+    title: OptionalName = ""
     role: Role = "other"
-    cares_about: Annotated[list[Text], Field(max_length=20)] = []
+    cares_about: Annotated[list[Sentence], Field(max_length=20)] = []
     left: Date | None = None
-    notes: OptionalText = ""
+    notes: OptionalSentence = ""
 
 
 class Meeting(Schema):
     when: DateTime
-    where: OptionalText = ""
-    with_: Annotated[list[Text], Field(max_length=MAX_ATTENDEES)] = Field(default=[], alias="with")
-    ours: Annotated[list[Text], Field(max_length=MAX_ATTENDEES)] = []
+    where: OptionalSentence = ""
+    with_: Annotated[list[Name], Field(max_length=MAX_ATTENDEES)] = Field(default=[], alias="with")
+    ours: Annotated[list[Name], Field(max_length=MAX_ATTENDEES)] = []
 
 
 class FollowUp(Schema):
     due: DateTime
     channel: Channel
-    what: Text
-    owner: OptionalText = ""
+    what: Sentence
+    owner: OptionalName = ""
     done: bool = False
 
 
 class Facts(Schema):
     """The front matter of an account file."""
 
-    name: Text
+    name: Name
     status: Status
-    owner: OptionalText = ""
-    value: Annotated[float, Field(ge=0)] | None = None
+    owner: OptionalName = ""
+    value: Money | None = None
     signed: Date | None = None
     lost: Date | None = None
     won_back: Date | None = None
-    competitor: OptionalText = ""
+    competitor: OptionalName = ""
     loss_reasons: list[ReasonId] = []
-    industry: OptionalText = ""
-    location: OptionalText = ""
-    interviewer: OptionalText = ""
+    industry: OptionalName = ""
+    location: OptionalName = ""
+    interviewer: OptionalName = ""
     people: Annotated[list[Person], Field(max_length=MAX_PEOPLE)] = []
     meeting: Meeting | None = None
     follow_ups: list[FollowUp] = []
@@ -131,11 +143,11 @@ class Facts(Schema):
 class Config(Schema):
     """winback.yaml: every field optional, the defaults are the built-in behaviour."""
 
-    title: Text = "Win-back dossiers"
-    company: OptionalText = ""
-    currency: OptionalText = "$"
+    title: Name = "Win-back dossiers"
+    company: OptionalName = ""
+    currency: OptionalName = "$"
     output_dir: Text = "output"
-    loss_reasons: dict[ReasonId, Text] = {}
+    loss_reasons: dict[ReasonId, Name] = {}
     paper: Literal["A4", "Letter"] = "A4"
     pdf_variant: PdfVariant = "pdf/ua-1"
     pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
@@ -215,6 +227,9 @@ class Account:
     sections: dict[str, Section] = field(default_factory=dict)
     notes: tuple[Section, ...] = ()
     intro: str = ""
+    # Where each owner name stands in the file ('owner', 'follow_ups[0].owner'): problems
+    # found across accounts (one owner spelt two ways) point there.
+    owner_places: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         section = self.sections.get(key)

@@ -125,6 +125,13 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return f"expected text, got {shown}", hint
     if kind == "string_too_short":
         return "must not be empty", "write a value or remove the line"
+    if kind == "string_too_long":
+        return (f"is {len(value):,} characters long; the limit is {error['ctx']['max_length']:,}",
+                "shorten it")
+    if kind == "finite_number":
+        return f"must be a finite number, got {shown}", "write digits only, e.g. 5200000"
+    if kind == "less_than_equal":
+        return f"must be {error['ctx']['le']:,.0f} or less, got {shown}", ""
     if kind == "too_long":
         limit, actual = error["ctx"]["max_length"], error["ctx"].get("actual_length")
         count = f"{actual:,}" if actual is not None else "more"
@@ -499,7 +506,18 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     if facts is None or log.has_errors:
         return None
     intro = "\n".join(line.text for line in raw.intro).strip("\n")
-    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro)
+    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro,
+                   _owner_places(facts, raw.front))
+
+
+def _owner_places(facts: Facts, doc: YamlData) -> dict[str, tuple[int, int]]:
+    paths = [("owner",), *(("follow_ups", i, "owner") for i in range(len(facts.follow_ups)))]
+    places = {}
+    for path in paths:
+        if path in doc.values:
+            where = doc.values[path]
+            places[dotted(path)] = (where.line, where.column)
+    return places
 
 
 

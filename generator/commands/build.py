@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -30,7 +32,7 @@ from generator.derive import BuildDate, BuildDateError, Dossier, build_date, der
 from generator.history import FileHistory, RepoHistory, read_history
 from generator.ics import account_events, calendar
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
-from generator.portfolio import FailedAccount, portfolio
+from generator.portfolio import FailedAccount, owner_spelling_problems, portfolio
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
 from generator.render import MarkdownError, RenderError, Renderer, theme_files
@@ -278,32 +280,54 @@ class _Run:
         previous = self.previous.portfolio
         if previous and previous.key == key and unchanged(previous.outputs, self.out.root):
             self.state.portfolio = previous
+            self.report.problems.extend(problem_from_dict(p) for p in previous.problems)
             self._print_portfolio()
             return
-        summary = portfolio(self._dossiers(), self._failed(), self.project.config, self.when)
-        record = Record(key)
+        dossiers = self._dossiers()
         try:
-            pages = {"index.html": self.renderer.index(summary)}
-            for owner in summary.owners:
-                pages[f"owners/{owner.slug}.html"] = self.renderer.owner(owner, summary)
-        except RenderError as exc:
-            self.report.problems.append(exc.problem)
+            summary = portfolio(dossiers, self._failed(), self.project.config, self.when)
+        except Exception as exc:  # noqa: BLE001 - reported; the accounts' pages stand
+            self.report.problems.append(_internal(self.project.accounts_dir, "making the "
+                                                  "portfolio", exc))
             self.state.portfolio = None
             return
-        pages["calendar.ics"] = calendar(summary.title, self._events(summary.dossiers))
-        for name, data in pages.items():
-            written = self._write(name, data)
+        record = Record(key)
+        for problem in owner_spelling_problems(summary.dossiers):
+            self._problem(record, problem)
+        # Each page is made and written on its own: one that fails is reported, the others
+        # are still written, and the next build tries again.
+        pages = {"index.html": lambda: self.renderer.index(summary),
+                 **{f"owners/{owner.slug}.html": functools.partial(self.renderer.owner, owner,
+                                                                   summary)
+                    for owner in summary.owners},
+                 "calendar.ics": lambda: calendar(summary.title, self._events(summary.dossiers))}
+        for name, make in pages.items():
+            written = self._make(name, make)
             if written is None:
-                self.state.portfolio = None  # the next build tries again
-                return
-            record.outputs[name] = written
+                record.key = ""
+            else:
+                record.outputs[name] = written
         for name in set(previous.outputs if previous else ()) - set(pages):
             if name == "portfolio.pdf" and previous:
                 record.outputs[name], record.pdf_key = previous.outputs[name], previous.pdf_key
             else:
                 self.out.remove(name)  # an owner with no accounts left
         self.state.portfolio = record
-        self._print_portfolio()
+        if "index.html" in record.outputs:
+            self._print_portfolio()
+
+    def _make(self, name: str, make: Callable[[], str | bytes]) -> list[int] | None:
+        """Render and write one portfolio output; a failure is reported, not raised."""
+        try:
+            data = make()
+        except RenderError as exc:
+            self.report.problems.append(exc.problem)
+            return None
+        except Exception as exc:  # noqa: BLE001 - one page must not cost the others
+            self.report.problems.append(_internal(self.project.accounts_dir, f"making {name}",
+                                                  exc))
+            return None
+        return self._write(name, data)
 
     def _print_portfolio(self) -> None:
         self.print_pages.append(PrintPage(PORTFOLIO, self.project.accounts_dir, "index.html",
@@ -425,7 +449,7 @@ class _Run:
             self.report.pdfs.append(page.key)
 
     def _problem(self, record: Record | None, problem: Problem) -> None:
-        """A PDF problem: reported now, and again by rebuilds that reuse the brief."""
+        """A warning kept with its record: reported now, and again by rebuilds that reuse it."""
         self.report.problems.append(problem)
         if record is not None and problem.severity is Severity.WARNING:
             record.problems.append(problem_to_dict(problem))
