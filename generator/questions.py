@@ -97,18 +97,34 @@ def _check_placeholders(doc: YamlData, log: ProblemLog) -> None:
         key = next((k for k in reversed(named) if k in PLACEHOLDERS), "")
         allowed = PLACEHOLDERS.get(key, set())
         try:
-            used = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+            fields = [field for field in string.Formatter().parse(text) if field[1] is not None]
         except ValueError as exc:
             where = doc.position(path)
             log.error(where.line, where.column, dotted(tuple(path)), f"braces do not match: {exc}",
                       "write {{ and }} for literal braces")
             continue
+        _check_formats(fields, doc, path, log)
+        used = {name for _, name, _, _ in fields}
         for name in sorted(used - allowed):
             where = doc.position(path)
             hint = (f"allowed here: {', '.join('{' + a + '}' for a in sorted(allowed))}"
                     if allowed else "no placeholders are filled in here; write {{ and }} for braces")
             log.error(where.line, where.column, dotted(tuple(path)), f"unknown placeholder {{{name}}}",
                       did_you_mean(name, sorted(allowed)) or hint)
+
+
+def _check_formats(fields, doc: YamlData, path, log: ProblemLog) -> None:
+    """Placeholders are filled in plainly: a format spec or conversion ({date:%d %b},
+    {date!r}) would run code of the value's type, can look up attributes through a nested
+    {...}, and {x:_^999999999} asks for a gigabyte."""
+    for _literal, name, spec, conversion in fields:
+        if spec or conversion:
+            written = "{" + name + (f"!{conversion}" if conversion else "") + (
+                f":{spec}" if spec else "") + "}"
+            where = doc.position(path)
+            log.error(where.line, where.column, dotted(tuple(path)),
+                      f"{written}: format specs and conversions are not allowed",
+                      f"write {{{name}}} alone; winback writes dates and names itself")
 
 
 def _check_reasons(doc: YamlData, log: ProblemLog, config: Config) -> None:

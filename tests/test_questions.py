@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-
+import pytest
 from click.testing import CliRunner
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
 
@@ -155,4 +155,25 @@ def test_broken_bank_stops_the_build(project_dir, add_account):
     result = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf"])
     assert result.exit_code == 1
     assert "questions.yaml:2:10: add.never: expected a list, got 'oops'" in result.stderr
+    assert not (project_dir / "output").exists()
+
+
+@pytest.mark.parametrize("wording, written", [
+    ("On {date:%d %b}: {complaint}", "{date:%d %b}"),
+    ("On {date:{complaint.__class__}}: {complaint}", "{date:{complaint.__class__}}"),
+    ("On {date:_^999999999}: {complaint}", "{date:_^999999999}"),
+    ("On {date!r}: {complaint}", "{date!r}"),
+])
+def test_format_specs_and_conversions_in_the_bank_are_refused(project_dir, wording, written):
+    write(project_dir / "content" / "accounts" / "northwind.md", FULL_ACCOUNT)
+    write(project_dir / "content" / "questions.yaml",
+          f'replace:\n  tailored:\n    open_complaint: "{wording}"\n')
+    checked = CliRunner().invoke(main, ["-C", str(project_dir), "check"])
+    assert checked.exit_code == 1
+    assert (f"questions.yaml:3:21: replace.tailored.open_complaint: {written}: format specs and "
+            "conversions are not allowed (write {date} alone; winback writes dates and names "
+            "itself)") in checked.stderr
+    built = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf"])
+    assert built.exit_code == 1 and isinstance(built.exception, SystemExit)
+    assert "Build stopped" in built.stderr and "__class__'>" not in built.stderr
     assert not (project_dir / "output").exists()
