@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -174,15 +175,17 @@ def render_all(problems: list[Problem], relative_to: Path | None = None) -> str:
     lines_of: dict[Path, list[str] | None] = {}
     blocks = []
     for problem in sorted(problems, key=lambda p: (str(p.path), p.line, p.column)):
-        if problem.path not in lines_of:
+        if problem.path not in lines_of and problem.line:
             source = _read_for_excerpt(problem.path)
             lines_of[problem.path] = source.splitlines() if source else None
-        blocks.append(problem._render(lines_of[problem.path], relative_to))
+        blocks.append(problem._render(lines_of.get(problem.path), relative_to))
     return "\n".join(blocks)
 
 
 def _read_for_excerpt(path: Path) -> str | None:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # opening a pipe would wait for ever
         with path.open("rb") as handle:
             raw = handle.read(4 * 1024 * 1024)
     except OSError:

@@ -521,9 +521,8 @@ def _owner_places(facts: Facts, doc: YamlData) -> dict[str, tuple[int, int]]:
 
 
 
-def read_account(path: Path, config: Config,
-                 root: Path | None = None) -> tuple[Account | None, ProblemLog]:
+def read_account(path: Path, config: Config) -> tuple[Account | None, ProblemLog]:
     """Load and validate one account file: the part shared by check and build."""
-    raw, log = load_account(path, root)
+    raw, log = load_account(path)
     account = validate_account(raw, log, config) if raw is not None else None
     return account, log

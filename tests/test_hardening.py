@@ -13,7 +13,15 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import FULL_ACCOUNT, REPO, TODAY, build_beside_good, run_cli, write
+from conftest import (
+    FULL_ACCOUNT,
+    REPO,
+    TODAY,
+    assert_alone_reported,
+    build_beside_good,
+    run_cli,
+    write,
+)
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
@@ -92,7 +100,7 @@ def test_a_link_to_outside_the_project_is_refused(project_dir, tmp_path_factory)
     (project_dir / "content" / "accounts" / "linked.md").symlink_to(secret)
     report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     assert report.failed == ["linked"]
-    assert report.problems[0].message == f"the file links to {secret}, outside the project"
+    assert report.problems[0].message == f"the file links to {secret}, outside its folder"
     assert not (project_dir / "output" / "accounts" / "linked.html").exists()
 
 
@@ -258,3 +266,52 @@ def test_a_plain_relative_image_stays(project_dir):
     assert result.exit_code == 0 and "image" not in result.stderr
     page = (project_dir / "output" / "accounts" / "pixel.html").read_text()
     assert 'src="img/logo%20v2.png"' in page and 'src="./img/a.png"' in page
+
+
+# --- files that are not what they are named ------------------------------------------
+
+def test_an_accounts_folder_linked_from_outside_the_project_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere / "secret.md", FULL_ACCOUNT.replace("Northwind Freight", "Secret Client"))
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "accounts").symlink_to(elsewhere)
+    for command in (("check",), ("build", "--no-pdf"), ("list",)):
+        result = run_cli(root, *command)
+        assert result.exit_code == 1, command
+        assert (f"accounts: the accounts folder links to {elsewhere}, outside the project (keep "
+                "the account files inside the project)") in result.stderr
+        assert "Secret Client" not in result.output
+    assert not (root / "output").exists()
+
+
+def test_an_account_linked_to_a_secret_inside_the_project_is_refused_unread(project_dir):
+    write(project_dir / ".env", "API_TOKEN=s3cr3t-t0ken\n")
+    (project_dir / "content" / "accounts" / "env.md").symlink_to(project_dir / ".env")
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir, f"env.md: the file links to {project_dir}/.env, "
+                          "outside its folder")
+    assert "s3cr3t" not in result.output
+    assert "s3cr3t" not in "".join(p.read_text() for p in (project_dir / "output").rglob("*.html"))
+    assert "s3cr3t" not in run_cli(project_dir, "check").output
+
+
+def test_a_pipe_named_like_an_account_is_reported_not_waited_on(project_dir):
+    os.mkfifo(project_dir / "content" / "accounts" / "pipe.md")
+    write(project_dir / "content" / "accounts" / "good.md", FULL_ACCOUNT)
+    for command in (["check"], ["build", "--no-pdf", "--today", TODAY.isoformat()]):
+        done = subprocess.run([sys.executable, "-m", "generator", "-C", str(project_dir),
+                               *command], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1
+        assert "pipe.md: not a regular file: a folder, a pipe or a device is not read" in (
+            done.stderr)
+    assert (project_dir / "output" / "accounts" / "good.html").is_file()
+
+
+def test_an_account_named_with_an_upper_case_extension_is_reported(project_dir):
+    write(project_dir / "content" / "accounts" / "shout.MD", FULL_ACCOUNT)
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "shout.MD: file name 'shout.MD' does not end in '.md' (rename it to "
+                          "'shout.md')")
+    assert "shout.MD" in run_cli(project_dir, "check").stderr

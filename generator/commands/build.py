@@ -31,6 +31,7 @@ from generator.cache import (
 from generator.derive import BuildDate, BuildDateError, Dossier, build_date, derive
 from generator.history import FileHistory, RepoHistory, read_history
 from generator.ics import account_events, calendar
+from generator.load import is_regular
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
 from generator.portfolio import FailedAccount, owner_spelling_problems, portfolio
 from generator.problems import Problem, Severity, did_you_mean, display_path
@@ -575,7 +576,7 @@ def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
                     history: FileHistory | None = None,
                     history_note: str = "") -> tuple[Dossier | None, list[Problem]]:
     """Load, validate and derive one account; None when it has blocking problems."""
-    account, problems = read_account(path, project.config, project.root)
+    account, problems = read_account(path, project.config)
     if account is None or any(p.is_error or strict for p in problems.problems):
         return None, problems.problems
     try:
@@ -591,6 +592,8 @@ def _write_failure(path: Path, exc: OSError) -> Problem:
 
 
 def _read_bytes(path: Path) -> bytes:
+    if not is_regular(path):
+        return b""  # a pipe would never end; loading reports what the file is
     try:
         return path.read_bytes()
     except OSError:
