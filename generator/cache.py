@@ -163,6 +163,12 @@ class Cache:
             return None
         return dossier, events
 
+    def sweep(self, slugs: set[str]) -> None:
+        """Forget the kept dossiers of every account but these."""
+        for path in (self.folder / "dossiers").glob("*.pickle"):
+            if path.stem not in slugs:
+                path.unlink(missing_ok=True)
+
     def forget(self, slug: str) -> None:
         self._dossier_file(slug).unlink(missing_ok=True)
 

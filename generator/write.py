@@ -60,6 +60,24 @@ class OutputDir:
             raise
         return path
 
+    def files(self, folder: str) -> list[str]:
+        """The files under one of the build's folders, by relative name (none through a
+        link: the folder check refuses those)."""
+        base = self.root / folder
+        if not base.is_dir() or base.is_symlink():
+            return []
+        return sorted(path.relative_to(self.root).as_posix() for path in base.rglob("*")
+                      if path.is_file() and not path.is_symlink())
+
+    def remove_temporary(self) -> None:
+        """Temporary files left by a build that was killed while writing (its rename never
+        came): nothing else writes this folder while a build holds it."""
+        for folder in ("", *OWNED_FOLDERS):
+            base = self.root / folder
+            if base.is_dir() and not base.is_symlink():
+                for path in base.glob(".*.tmp"):
+                    path.unlink(missing_ok=True)
+
     def remove(self, relative: str) -> None:
         """Remove an output this tool made before, if it is still there (and never a file
         outside the folder)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -154,22 +155,65 @@ def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path
     subprocess.run(command, check=True, capture_output=True)
     before = pages(root / "output")
     corpus(root, 300, 2)  # every account changes
+    started = time.time_ns()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 120
+    while not written_since(root / "output" / "accounts", started) and process.poll() is None:
+        assert time.monotonic() < deadline, "the build wrote nothing"
+        time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     after = pages(root / "output")
-    assert not [name for name in after if ".tmp" in name]  # no half-written files
     for name, data in after.items():
         if name.endswith(".html"):
             assert data.rstrip().endswith(b"</html>"), name  # every page whole
     changed = [name for name in after if after[name] != before.get(name)]
-    assert changed, "the kill came too late to test anything"
+    assert changed and process.returncode == -signal.SIGKILL, "the kill came too late"
     subprocess.run(command, check=True, capture_output=True)
+    assert not [name for name in pages(root / "output") if name.endswith(".tmp")]
     clean = tmp_path / "clean"
     subprocess.run([*command, "--out", str(clean), "--clean"], check=True, capture_output=True)
     assert pages(root / "output") == pages(clean)
+
+
+def written_since(folder: Path, since_ns: int) -> bool:
+    try:
+        return any(entry.stat().st_mtime_ns > since_ns for entry in os.scandir(folder))
+    except FileNotFoundError:
+        return False  # a file renamed while it was being looked at
+
+
+def test_outputs_the_build_owns_are_swept_by_name(project_dir):
+    gone = FULL_ACCOUNT.replace("Northwind Freight", "Gone Client").replace(
+        "owner: Dana Reyes", "owner: Gone Owner")
+    write(project_dir / "content" / "accounts" / "gone.md", gone)
+    assert build_beside_good(project_dir).exit_code == 0
+    out = project_dir / "output"
+    (project_dir / "content" / "accounts" / "gone.md").unlink()
+    shutil.rmtree(project_dir / ".winback-cache")  # the state that listed its pages is lost
+    leftovers = [out / "accounts" / ".good.html.k9x2ab.tmp", out / ".index.html.3fj2.tmp",
+                 out / "assets" / ".style.css.q1w2.tmp"]  # left by a build killed mid-write
+    for path in leftovers:
+        path.write_text("<html><body>half")
+    write(out / "assets" / "old-theme.css", "/* no longer in the theme */\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["good.html"]
+    assert sorted(p.name for p in (out / "owners").iterdir()) == ["dana-reyes.html",
+                                                                  "sam-okafor.html"]
+    assert not any(path.exists() for path in leftovers)
+    assert not (out / "assets" / "old-theme.css").exists()
+    assert "Gone Client" not in (out / "index.html").read_text()
+
+
+def test_clean_builds_sweep_too(project_dir):
+    write(project_dir / "content" / "accounts" / "gone.md", FULL_ACCOUNT)
+    assert build_beside_good(project_dir, pdf=True).exit_code == 0
+    (project_dir / "content" / "accounts" / "gone.md").unlink()
+    assert build_beside_good(project_dir, "--clean").exit_code == 0
+    names = sorted(p.name for p in (project_dir / "output" / "accounts").iterdir())
+    assert names == ["good.html", "good.pdf"]  # --no-pdf keeps the briefs of current accounts
 
 
 def test_one_build_at_a_time_per_output_folder_whichever_project(tmp_path):
@@ -198,7 +242,7 @@ def test_a_folder_built_by_another_project_is_refused_unless_forced(tmp_path):
     assert sorted(p.name for p in (out / "accounts").iterdir()) == ["acme.html"]
     forced = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
     assert forced.exit_code == 0, forced.stderr
-    assert (out / "accounts" / "beta.html").is_file()
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["beta.html"]
     assert run_cli(second, "build", "--no-pdf", "--out", str(out)).exit_code == 0
 
 

@@ -15,7 +15,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from generator.cache import (
@@ -458,7 +458,36 @@ class _Run:
     def finish(self) -> None:
         self.report.built.sort()
         self.report.failed = sorted(set(self.report.failed))
-        self._keep(lambda: self.cache.save(self.state))
+        try:
+            self.out.remove_temporary()
+            if not self.options.only:
+                self._sweep()
+        except OSError as exc:
+            self.report.problems.append(Problem(
+                self.out.root, 0, 0, "", f"cannot remove old outputs: {exc.strerror or exc}",
+                "fix the folder's permissions; the next build tries again", Severity.WARNING))
+        self._keep(self._save_state)
+
+    def _save_state(self) -> None:
+        if not self.options.only:
+            self.cache.sweep(set(self.report.built))
+        self.cache.save(self.state)
+
+    def _sweep(self) -> None:
+        """Remove, by their names, outputs this build would make but did not: pages of
+        accounts that are gone (even when the state that listed them was lost), of owners
+        with no accounts left, and theme files the theme no longer has."""
+        built = set(self.report.built)
+        tracked = {name for record in self.state.accounts.values() for name in record.outputs}
+        stale = [name for name in self.out.files("accounts")
+                 if name not in tracked and PurePosixPath(name).stem not in built]
+        if self.state.portfolio is not None:
+            stale += [name for name in self.out.files("owners")
+                      if name not in self.state.portfolio.outputs]
+        stale += [name for name in self.out.files("assets") if name not in self.theme]
+        for name in stale:
+            self.out.remove(name)
+            log.debug("removed %s, which no account makes any more", name)
 
     def _keep(self, save) -> None:
         """Save build state; failing costs only the speed of the next build."""
