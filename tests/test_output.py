@@ -107,3 +107,83 @@ def test_serve_refuses_an_output_folder_among_the_sources(project):
     assert result.exit_code == 1
     assert "is the project folder or holds it" in result.stderr
     assert "Error: nothing is served" in result.stderr
+
+
+# --- the build state: never trusted blindly, never needed -------------------------------
+
+def read_only(monkeypatch, folder: Path) -> None:
+    """Writes under `folder` fail as they do on a read-only file system."""
+    import os
+    import shutil
+
+    def refuse(real):
+        def call(path, *args, **kwargs):
+            if Path(path).resolve().is_relative_to(folder.resolve()):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    for name in ("mkdir", "write_bytes", "write_text", "unlink"):
+        monkeypatch.setattr(Path, name, refuse(getattr(Path, name)))
+    monkeypatch.setattr(os, "replace", refuse(os.replace))
+    monkeypatch.setattr(shutil, "rmtree", refuse(shutil.rmtree))
+
+
+@pytest.mark.parametrize("clean", [(), ("--clean",)])
+def test_a_read_only_project_builds_without_saving_its_state(project, tmp_path, monkeypatch,
+                                                             clean):
+    site = tmp_path / "site"
+    if clean:
+        assert build(project, "--out", str(site)).exit_code == 0  # a state to clear
+    read_only(monkeypatch, project)
+    result = build(project, "--out", str(site), *clean)
+    assert result.exit_code == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "build state" in line]
+    assert len(warnings) == 1 and warnings[0].endswith(
+        "warning: cannot write the build state: Permission denied (built without it; the "
+        "next build redoes everything)")
+    assert (site / "accounts" / "acme.html").is_file() and (site / "index.html").is_file()
+
+
+@pytest.mark.parametrize("state", [
+    "[]",
+    '{"format": 1, "version": "VERSION", "accounts": []}',
+    '{"format": 1, "version": "VERSION", "accounts": {"acme": {"outputs": {}}}}',
+    '{"format": 1, "version": "VERSION", "accounts": {"acme": {"key": "k", "outputs": {"a": "b"}}}}',
+    '{"format": 1, "version": "VERSION", "accounts": {"acme": {"key": "k", "problems": [{}]}}}',
+    '{"format": 1, "version": "VERSION", "accounts": {}, "portfolio": 7}',
+    '{"format": 1, "version": "VERSION", "acc',
+])
+def test_a_state_file_of_the_wrong_shape_is_set_aside(project, state):
+    from generator import __version__
+    from generator.cache import Cache
+    from generator.project import open_project
+
+    assert build(project).exit_code == 0
+    expected = files(project / "output")
+    state_file = Cache(open_project(project)).state_file
+    state_file.write_text(state.replace("VERSION", __version__))
+    result = build(project)
+    assert result.exit_code == 0, result.stderr
+    assert "warning: the build state " in result.stderr
+    assert "(nothing to do: this build starts afresh and saves a sound one)" in result.stderr
+    assert files(project / "output") == expected
+    assert "the build state" not in build(project).stderr  # saved sound again
+
+
+def test_a_damaged_kept_dossier_never_reaches_the_calendar(project):
+    from generator.cache import Cache
+    from generator.project import open_project
+
+    write(project / "content" / "accounts" / "beta.md",
+          FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight"))
+    assert build(project).exit_code == 0
+    kept = Cache(open_project(project)).folder / "dossiers" / "acme.pickle"
+    data = kept.read_bytes()
+    assert data.count(b"Win-back meeting: Northwind") == 1
+    kept.write_bytes(data.replace(b"Win-back meeting: Northwind", b"Win-back meeting: Northwine"))
+    write(project / "content" / "accounts" / "beta.md",  # the portfolio is made again...
+          FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight").replace("5200000", "1"))
+    assert build(project).exit_code == 0  # ...from the kept dossier of acme, if trusted
+    calendar = (project / "output" / "calendar.ics").read_text()
+    assert "Northwine" not in calendar and "Win-back meeting: Northwind Freight" in calendar

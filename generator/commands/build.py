@@ -181,8 +181,13 @@ class _Run:
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
         if options.clean:
-            self.cache.clear()
-        self.previous = self.cache.load()
+            self._keep(self.cache.clear)
+        self.previous = State() if options.clean else self.cache.load()
+        if self.cache.damaged:
+            self.report.problems.append(Problem(
+                self.cache.state_file, 0, 0, "", f"the build state {self.cache.damaged}",
+                "nothing to do: this build starts afresh and saves a sound one",
+                Severity.WARNING))
         # `winback pdf SLUG` redoes some accounts and leaves the rest of the state as it was.
         self.state = (State(dict(self.previous.accounts), self.previous.portfolio)
                       if options.only else State())
@@ -489,14 +494,17 @@ class _Run:
             self.out.remove(name)
             log.debug("removed %s, which no account makes any more", name)
 
-    def _keep(self, save) -> None:
-        """Save build state; failing costs only the speed of the next build."""
+    def _keep(self, change: Callable[[], None]) -> None:
+        """Change the build state; failing (a read-only project, say) costs only the speed
+        of the next build, and is said once."""
         try:
-            save()
+            change()
         except OSError as exc:
-            self.report.problems.append(Problem(
-                self.cache.folder, 0, 0, "", f"cannot save the build state: {exc.strerror or exc}",
-                "the next build will redo everything", Severity.WARNING))
+            if not any(p.path == self.cache.folder for p in self.report.problems):
+                self.report.problems.append(Problem(
+                    self.cache.folder, 0, 0, "", "cannot write the build state: "
+                    f"{exc.strerror or exc}", "built without it; the next build redoes "
+                    "everything", Severity.WARNING))
 
 
 # --- the dossier worker -------------------------------------------------------------
