@@ -12,7 +12,7 @@ from generator.commands.build import DATE_HINT, BuildReport, compile_account
 from generator.derive import STATUS_LABELS, BuildDateError, build_date
 from generator.history import read_history
 from generator.portfolio import FailedAccount, portfolio
-from generator.problems import Problem
+from generator.problems import Problem, visible
 from generator.project import Project
 
 
@@ -80,6 +80,11 @@ def as_json(rows: list[Row]) -> str:
     return json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False)
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula, which can run
+# commands or send data away (=HYPERLINK(...), +cmd|...): such text is written after a quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def as_csv(rows: list[Row]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -89,13 +94,19 @@ def as_csv(rows: list[Row]) -> str:
         values = asdict(row)
         values["loss_reasons"] = " ".join(row.loss_reasons)
         values["value"] = "" if row.value is None else f"{row.value:.0f}"
-        writer.writerow(values[name] for name in names)
+        writer.writerow(_as_text(values[name]) for name in names)
     return buffer.getvalue()
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def as_table(rows: list[Row], currency: str) -> str:
     header = ("Account", "Status", "Owner", "Value", "Lost", "Next meeting", "Readiness")
-    lines = [(row.name, STATUS_LABELS[row.status], row.owner or "-",
+    lines = [(visible(row.name), STATUS_LABELS[row.status], visible(row.owner) or "-",
               f"{currency}{row.value:,.0f}" if row.value is not None else "-", row.lost or "-",
               row.next_meeting or "-", _readiness(row)) for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
