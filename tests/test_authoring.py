@@ -218,6 +218,40 @@ def test_serve_stays_inside_the_output_folder(server, project_dir):
     assert refused.value.code == 404
 
 
+def test_serve_answers_a_nul_in_the_path_without_a_traceback(server, capfd):
+    for path in ("x%00.txt", "accounts/%00.html", "a%00/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(server.url + path)
+        assert refused.value.code == 400
+    assert "$5,200,000" in fetch(server.url + "accounts/northwind.html")  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_serve_closes_idle_connections(project_dir, add_account):
+    import socket
+    import threading
+
+    add_account("northwind", FULL_ACCOUNT)
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, idle_seconds=0.5))
+    dev.rebuild()
+    before = threading.active_count()
+    dev.start()
+    host, port = dev.httpd.server_address[:2]
+    idle = [socket.create_connection((host, port), timeout=30) for _ in range(300)]
+    try:
+        for connection in idle:
+            assert connection.recv(1) == b""  # closed by the server, not waited on for ever
+        deadline = time.monotonic() + 30
+        while threading.active_count() > before + 5:  # their threads are gone too
+            assert time.monotonic() < deadline, f"{threading.active_count()} threads left"
+            time.sleep(0.05)
+        assert "$5,200,000" in fetch(dev.url + "accounts/northwind.html")
+    finally:
+        for connection in idle:
+            connection.close()
+        dev.shutdown()
+
+
 def test_serve_survives_a_failing_rebuild_and_shows_it(server, project_dir, monkeypatch):
     import generator.commands.serve as serve_module
 

@@ -12,17 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 import http.server
+import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import unquote
 
 import watchfiles
 
 from generator.commands.build import BuildOptions, build, output_refusal
 from generator.problems import Problem
 from generator.project import CONFIG_NAME, open_project
+
+log = logging.getLogger("winback")
 
 VERSION_PATH = "/__winback/version"
 RELOAD_SCRIPT = """<script>(function () {
@@ -48,6 +54,7 @@ class ServeOptions:
     today: dt.date | None = None
     force: bool = False
     debounce_ms: int = 300
+    idle_seconds: float = 10.0  # a connection that sends nothing for this long is closed
 
 
 class Refused(Exception):
@@ -80,7 +87,7 @@ class DevServer:
             raise Refused(refused)
         self.output_dir = project.output_dir
         handler = partial(_Handler, self)
-        self.httpd = http.server.ThreadingHTTPServer((options.host, options.port), handler)
+        self.httpd = _Server((options.host, options.port), handler)
         self.httpd.daemon_threads = True
 
     @property
@@ -142,15 +149,42 @@ class DevServer:
         self.httpd.server_close()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # The standard 5 waiting connections make a browser with many tabs (each polling for
+    # reloads) wait a second per connection turned away.
+    request_queue_size = 64
+
+    def handle_error(self, request, client_address) -> None:
+        """One line instead of a traceback: a bad request must not look like a crash."""
+        error = sys.exc_info()[1]
+        log.warning("serve: a request from %s failed: %s: %s", client_address[0],
+                    type(error).__name__, error)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, server: DevServer, *args, **kwargs) -> None:
         self.dev = server
+        # Each connection holds a thread: one that sends nothing is closed after a while.
+        self.timeout = server.options.idle_seconds
         super().__init__(*args, directory=str(server.output_dir), **kwargs)
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # a request log on every reload poll would drown the build messages
 
+    def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+        if self._readable_path():
+            super().do_HEAD()
+
+    def _readable_path(self) -> bool:
+        """No file name holds a NUL byte; asking for one is answered, not crashed on."""
+        if "\x00" in unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
+            return False
+        return True
+
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if not self._readable_path():
+            return
         if self.path == VERSION_PATH:
             self._send(str(self.dev.state.version).encode(), "text/plain; charset=utf-8")
             return
