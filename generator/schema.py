@@ -227,6 +227,7 @@ class Account:
     sections: dict[str, Section] = field(default_factory=dict)
     notes: tuple[Section, ...] = ()
     intro: str = ""
+    intro_line: int = 0  # where the intro starts, for problems found while rendering it
     # Where each owner name stands in the file ('owner', 'follow_ups[0].owner'): problems
     # found across accounts (one owner spelt two ways) point there.
     owner_places: dict[str, tuple[int, int]] = field(default_factory=dict)

@@ -506,7 +506,8 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     if facts is None or log.has_errors:
         return None
     intro = "\n".join(line.text for line in raw.intro).strip("\n")
-    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro,
+    intro_line = next((line.number for line in raw.intro if line.text.strip()), 0)
+    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro, intro_line,
                    _owner_places(facts, raw.front))
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 import re
+import time
 
 import pytest
 from conftest import TODAY, assert_alone_reported, build_beside_good, front, run_cli, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 LOST = ("status: lost", "lost: 2026-10-01", "loss_reasons: [price]")
 FAR_DATES = {  # front matter lines after the name, and where the problem is reported
@@ -241,3 +244,67 @@ def test_long_lists_of_people_and_attendees_are_refused(project_dir):
     assert_alone_reported(result, project_dir,
                           "crowd.md:5:3: people: has 6,000 items; the limit is 200")
     assert "crowd.md:6007:9: meeting.with: has 6,000 items; the limit is 50" in result.stderr
+
+
+# --- no account body can stall a build -------------------------------------------------
+
+PER_ACCOUNT_BOUND = 10.0  # seconds: generous, so that it catches stalls, not a busy machine
+
+# Runs of each of these, by kind. Counts spread over every order of magnitude up to past
+# the section limit: the slow inputs are the long ones, which a uniform draw rarely reaches.
+RUNS = {
+    "brackets": ["[a](", "[", "![a](", "](", "[x][", "![", "]"],
+    "references": ["&#x61;", "&amp;", "&#", "&", "&#1234567;"],
+    "long lines": ["x", " ", "<", "<a ", "<!--", "*", "_", "`", "|", "\\", "\t", "#", "-->",
+                   "<img src=", "http://", "!essential", "- [ ] 2026-01-01: ", "\n", "\n\n"],
+}
+COUNT = st.integers(4, 15).flatmap(lambda power: st.integers(2 ** power, 2 ** (power + 1)))
+
+
+@st.composite
+def pathological(draw) -> str:
+    """One piece of a body: a long run of one construct, brackets nested deep, lists or
+    quotes nested deep, or noise."""
+    kind = draw(st.sampled_from([*RUNS, "balanced", "nest", "noise"]))
+    if kind in RUNS:
+        return draw(st.sampled_from(RUNS[kind])) * draw(COUNT)
+    if kind == "balanced":
+        depth = draw(COUNT) // 4
+        return "[" * depth + "x" + "]" * depth + "(y)"
+    if kind == "nest":
+        depth = draw(st.integers(1, 60))
+        marker = draw(st.sampled_from(["    - x", "    1. x", "\t* x"]))
+        if draw(st.booleans()):
+            return ">" * depth + " x"
+        return "\n".join(marker[: len(marker) - len(marker.lstrip())] * level +
+                         marker.lstrip() for level in range(depth))
+    return draw(st.text(alphabet=st.sampled_from(list("[]()<>!&#;*_`~|>-+ \t\nax01:/\\=\"'")),
+                        max_size=2_000))
+
+
+@st.composite
+def account_body(draw) -> str:
+    headings = st.sampled_from(["", "## Why they signed", "## Wins", "## Complaints",
+                                "## History", "## What we changed", "## Gossip"])
+    parts = draw(st.lists(st.tuples(headings, st.lists(pathological(), min_size=1, max_size=3)),
+                          min_size=1, max_size=3))
+    return "".join(f"{heading}\n" + "".join(pieces) + "\n" for heading, pieces in parts)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(body=account_body())
+def test_no_account_body_can_stall_a_build(tmp_path_factory, body):
+    project_dir = tmp_path_factory.mktemp("stall")
+    write(project_dir / "content" / "accounts" / "bad.md",
+          "---\nname: Generated\nstatus: active\n---\n" + body)
+    started = time.monotonic()
+    result = build_beside_good(project_dir)
+    elapsed = time.monotonic() - started
+    assert elapsed < PER_ACCOUNT_BOUND, f"one account held the build for {elapsed:.1f} s"
+    assert result.exit_code in (0, 1), result.output
+    out = project_dir / "output"
+    assert (out / "accounts" / "good.html").is_file() and (out / "index.html").is_file()
+    if not (out / "accounts" / "bad.html").is_file():  # then it is said where, and why
+        assert re.search(r"bad\.md:\d+:\d+: (?!warning)", result.stderr), result.stderr[-2000:]

@@ -596,7 +596,7 @@ def _account_failed(task: _AccountTask, failure: Failure) -> _AccountResult:
 
 def markdown_lines(account: Account) -> dict[str, int]:
     """Each Markdown text of an account, by the line it starts at."""
-    lines: dict[str, int] = {}
+    lines: dict[str, int] = {account.intro: account.intro_line}
     for section in [*account.sections.values(), *account.notes]:
         lines.setdefault(section.markdown, section.line)
         for entry in section.entries:
