@@ -83,6 +83,9 @@ def test_new_refuses_to_overwrite_and_names_without_letters(project_dir):
     again = run("new", "ACME", cwd=project_dir)
     assert again.exit_code == 1 and "acme.md already exists" in again.output
     assert run("new", "日本", cwd=project_dir).exit_code == 1
+    long = run("new", "A" * 301, cwd=project_dir)  # once a 'File name too long' traceback
+    assert long.exit_code == 1 and "the name is 301 characters long; the limit is 120" in (
+        long.output)
 
 
 def test_project_archetype_overrides_the_builtin(project_dir):

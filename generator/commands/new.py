@@ -12,6 +12,7 @@ import jinja2
 
 from generator.load import suggest_slug
 from generator.project import CONFIG_NAME, PACKAGE_DIR
+from generator.schema import MAX_NAME
 
 SCAFFOLD = PACKAGE_DIR / "scaffold"
 ARCHETYPE = Path("archetypes") / "account.md"  # a project's own copy overrides the built-in one
@@ -50,6 +51,8 @@ def init(directory: Path) -> Created:
 def new_account(root: Path, name: str, status: str, owner: str, today: dt.date) -> Path:
     """content/accounts/<slug>.md from the archetype; refuses to overwrite."""
     name = name.strip()
+    if len(name) > MAX_NAME:
+        raise Refused(f"the name is {len(name)} characters long; the limit is {MAX_NAME}")
     slug = suggest_slug(name)
     if not slug:
         raise Refused(f"'{name}' has no Latin letters or digits to make a file name from; "
