@@ -15,10 +15,11 @@ stop one task nor survive the death of one worker.
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -60,7 +61,8 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
     todo = list(range(len(tasks)))
     while todo:
         again: list[int] = []
-        with _pool(context, min(max(workers, 1), len(todo)), make_worker, args, progress) as pool:
+        with _pool(context, min(max(workers, 1), len(todo)), make_worker, args,
+                   progress) as pool:
             running = {pool.schedule(_run, (index, tasks[index]), timeout=time_limit): index
                        for index in todo}
             for future in futures.as_completed(running):
@@ -108,11 +110,22 @@ def _context():
     return context
 
 
-def _pool(context, workers: int, make_worker: Callable[..., Any], args: tuple, progress):
+@contextlib.contextmanager
+def _pool(context, workers: int, make_worker: Callable[..., Any], args: tuple,
+          progress) -> Iterator[Any]:
     import pebble  # imported here: a no-op rebuild starts no worker
 
-    return pebble.ProcessPool(max_workers=workers, initializer=_start,
+    pool = pebble.ProcessPool(max_workers=workers, initializer=_start,
                               initargs=(make_worker, args, progress), context=context)
+    try:
+        yield pool
+    except BaseException:
+        pool.stop()  # interrupted (Ctrl+C, say): end the workers, do not finish their tasks
+        raise
+    finally:
+        if pool.active:
+            pool.close()
+        pool.join()
 
 
 def _start(make_worker: Callable[..., Any], args: tuple, progress: Sequence[int]) -> None:
