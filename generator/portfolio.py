@@ -147,18 +147,24 @@ def _owners(dossiers: tuple[Dossier, ...], due: tuple[DueFollowUp, ...]) -> tupl
     names = sorted({spelt[name.casefold()] for name in owners if name},
                    key=lambda name: (name.casefold(), name))
     slugs = unique_slugs(names)
-    meetings = _upcoming_meetings(dossiers)
-
-    def of(name: str, owner: str) -> bool:
-        return owner.casefold() == name.casefold()
-
+    owned = _by_owner(dossiers, lambda d: d.facts.owner)
+    meetings = _by_owner(_upcoming_meetings(dossiers), lambda d: d.facts.owner)
+    follow_ups = _by_owner(due, lambda i: i.follow_up.owner)
     return tuple(Owner(
         name=name,
         slug=slugs[name],
-        dossiers=tuple(d for d in dossiers if of(name, d.facts.owner)),
-        meetings=tuple(d for d in meetings if of(name, d.facts.owner)),
-        follow_ups=tuple(i for i in due if of(name, i.follow_up.owner)),
+        dossiers=tuple(owned.get(name.casefold(), ())),
+        meetings=tuple(meetings.get(name.casefold(), ())),
+        follow_ups=tuple(follow_ups.get(name.casefold(), ())),
     ) for name in names)
+
+
+def _by_owner(items, owner_of) -> dict[str, list]:
+    """Items by their owner's case-folded name, in their order."""
+    grouped: dict[str, list] = defaultdict(list)
+    for item in items:
+        grouped[owner_of(item).casefold()].append(item)
+    return grouped
 
 
 def owner_spellings(dossiers) -> dict[str, str]:

@@ -44,6 +44,7 @@ def _check_datetime(value: dt.datetime) -> dt.datetime:
 # are far beyond any account, and keep that quick.
 MAX_PEOPLE = 200
 MAX_ATTENDEES = 50
+MAX_FOLLOW_UPS = 200  # each can name an owner, and each owner is a page
 
 Date = Annotated[dt.date, AfterValidator(_check_date)]
 DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
@@ -137,7 +138,7 @@ class Facts(Schema):
     interviewer: OptionalName = ""
     people: Annotated[list[Person], Field(max_length=MAX_PEOPLE)] = []
     meeting: Meeting | None = None
-    follow_ups: list[FollowUp] = []
+    follow_ups: Annotated[list[FollowUp], Field(max_length=MAX_FOLLOW_UPS)] = []
 
 
 class Config(Schema):

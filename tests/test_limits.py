@@ -234,7 +234,7 @@ def test_a_long_excerpt_is_cut_around_the_column(project_dir):
     assert excerpt[caret.index("^")] == "<"
 
 
-def test_long_lists_of_people_and_attendees_are_refused(project_dir):
+def test_long_lists_of_people_attendees_and_follow_ups_are_refused(project_dir):
     people = "".join(f"\n  - name: P{i}" for i in range(6000))
     attendees = ", ".join(f"Q{i}" for i in range(6000))
     write(project_dir / "content" / "accounts" / "crowd.md",
@@ -244,6 +244,14 @@ def test_long_lists_of_people_and_attendees_are_refused(project_dir):
     assert_alone_reported(result, project_dir,
                           "crowd.md:5:3: people: has 6,000 items; the limit is 200")
     assert "crowd.md:6007:9: meeting.with: has 6,000 items; the limit is 50" in result.stderr
+    follow_ups = "".join(f"\n  - {{due: 2026-12-01 10:00, channel: email, what: Call, owner: O{i}}}"
+                         for i in range(3000))
+    write(project_dir / "content" / "accounts" / "crowd.md",
+          f"---\nname: Crowd\nstatus: active\nfollow_ups:{follow_ups}\n---\n")
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "crowd.md:5:3: follow_ups: has 3,000 items; the limit is 200")
+    assert len(list((project_dir / "output" / "owners").iterdir())) == 2
 
 
 # --- no account body can stall a build -------------------------------------------------
