@@ -45,6 +45,7 @@ def _check_datetime(value: dt.datetime) -> dt.datetime:
 MAX_PEOPLE = 200
 MAX_ATTENDEES = 50
 MAX_FOLLOW_UPS = 200  # each can name an owner, and each owner is a page
+MAX_REASONS = 20  # each is a part of the meeting script
 
 Date = Annotated[dt.date, AfterValidator(_check_date)]
 DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
@@ -132,7 +133,7 @@ class Facts(Schema):
     lost: Date | None = None
     won_back: Date | None = None
     competitor: OptionalName = ""
-    loss_reasons: list[ReasonId] = []
+    loss_reasons: Annotated[list[ReasonId], Field(max_length=MAX_REASONS)] = []
     industry: OptionalName = ""
     location: OptionalName = ""
     interviewer: OptionalName = ""
