@@ -333,3 +333,24 @@ def test_check_as_a_hook_ignores_config_file_arguments(project_dir, add_account)
     result = run("check", str(project_dir / "winback.yaml"),
                  str(project_dir / "content" / "accounts" / "northwind.md"), cwd=project_dir)
     assert (result.exit_code, result.output) == (0, "")
+
+
+def test_serve_never_serves_an_output_folder_the_build_refuses(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    write(project_dir / ".env", "API_TOKEN=s3cr3t\n")
+    write(project_dir / "winback.yaml", "title: Ours\n")
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50))
+    dev.rebuild()
+    dev.start()
+    try:
+        assert dev.watching.wait(10)
+        write(project_dir / "winback.yaml", 'output_dir: "."\n')
+        wait_for_version(dev, 1)
+        panel = re.search(r'<section id="winback-errors".*?</section>', fetch(dev.url))
+        assert panel and "the output folder is the project folder or holds it" in panel.group(0)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(dev.url + ".env")
+        assert refused.value.code == 404
+        assert "$5,200,000" in fetch(dev.url + "accounts/northwind.html")  # the old site
+    finally:
+        dev.shutdown()

@@ -108,7 +108,8 @@ class DevServer:
 
     def _build(self) -> list[Problem]:
         project = open_project(self.project_dir, self.options.out)
-        self.output_dir = project.output_dir
+        if output_refusal(project, self.options.force) is None:
+            self.output_dir = project.output_dir  # else the old site is served; the build says why
         report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
                                              jobs=1, force=self.options.force))
         return report.problems
