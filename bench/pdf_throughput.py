@@ -74,7 +74,7 @@ def main() -> None:
     rate = len(jobs)
     print(f"{len(jobs)} briefs (the 9 sample dossiers, repeated), {args.jobs} pool workers")
     print(f"{'way':32} {'seconds':>8} {'briefs/s':>9} {'per brief':>10}")
-    for name, seconds in ((f"pool, {args.jobs} workers", pool), ("one worker, in process", one),
+    for name, seconds in ((f"pool, {args.jobs} workers", pool), ("one worker process", one),
                           ("weasyprint command per file*", command)):
         print(f"{name:32} {seconds:8.2f} {rate / seconds:9.2f} {seconds / rate:9.3f}s")
     print(f"pool vs one worker:        {one / pool:5.2f}x  (ideal {args.jobs}x; "

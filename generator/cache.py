@@ -16,9 +16,8 @@ from another version of winback is ignored.
 
 from __future__ import annotations
 
-import contextlib
 import copy
-import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -26,10 +25,12 @@ import pickle
 import re
 import shutil
 from dataclasses import asdict, dataclass, field
-from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import jinja2
+from pydantic import TypeAdapter, ValidationError
+from typing_extensions import TypedDict  # pydantic reads typing.TypedDict only from 3.12
 
 from generator import __version__
 from generator.derive import BuildDate, Dossier
@@ -43,6 +44,7 @@ CACHE_DIR = ".winback-cache"
 TEMPLATE_REFERENCE = re.compile(
     r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
 STATE_FORMAT = 2
+DIGEST_SIZE = 32  # bytes of SHA-256 before each kept dossier
 
 
 def digest(*parts: bytes | str) -> str:
@@ -53,13 +55,25 @@ def digest(*parts: bytes | str) -> str:
     return hasher.hexdigest()
 
 
+class ProblemRecord(TypedDict):
+    """A problem as the state file keeps it (see `problem_to_dict`)."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    hint: str
+    severity: Literal["error", "warning"]
+
+
 @dataclass
 class Record:
     """What one account (or the portfolio) produced, and from what."""
 
     key: str
     outputs: dict[str, list[int]] = field(default_factory=dict)  # path -> [size, mtime_ns]
-    problems: list[dict] = field(default_factory=list)
+    problems: list[ProblemRecord] = field(default_factory=list)
     failed: str = ""  # the first blocking problem, when the account did not build
     pdf_keys: dict[str, str] = field(default_factory=dict)  # PDF path -> its fingerprint
 
@@ -120,18 +134,32 @@ class Cache:
         self.folder = project.root / CACHE_DIR / name
         self.state_file = self.folder / "state.json"
         self.loaded: State | None = None
+        self.damaged = ""  # how the state file was unusable, when it was
 
     def load(self) -> State:
-        self.loaded = None
+        """What the last build saved: nothing when there is no state, or one from another
+        version; nothing either, and `damaged` says why, when it cannot be trusted."""
+        self.loaded, self.damaged = None, ""
         try:
             raw = json.loads(self.state_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except FileNotFoundError:
+            return State()
+        except (OSError, ValueError) as exc:
+            self.damaged = f"cannot be read ({exc})"
+            return State()
+        if not isinstance(raw, dict):
+            self.damaged = "is not a build state"
             return State()
         if raw.get("format") != STATE_FORMAT or raw.get("version") != __version__:
             return State()
-        portfolio = raw.get("portfolio")
-        self.loaded = State({slug: Record(**record) for slug, record in raw["accounts"].items()},
-                            Record(**portfolio) if portfolio else None)
+        try:
+            self.loaded = _state_shape().validate_python(
+                {"accounts": raw.get("accounts"), "portfolio": raw.get("portfolio")})
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            self.damaged = (f"has the wrong shape at {'.'.join(map(str, first['loc']))}: "
+                            f"{first['msg']}")
+            return State()
         return copy.deepcopy(self.loaded)
 
     def save(self, state: State) -> None:
@@ -142,50 +170,55 @@ class Cache:
                 "portfolio": asdict(state.portfolio) if state.portfolio else None}
         _atomic_write(self.state_file, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[bool]:
-        """Hold the output folder for one build; yields False if another build holds it."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / "lock", "a+b") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                yield False
-                return
-            try:
-                yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
     def clear(self) -> None:
-        """Forget everything but the lock, which the running build holds."""
+        """Forget what earlier builds made."""
         shutil.rmtree(self.folder / "dossiers", ignore_errors=True)
         self.state_file.unlink(missing_ok=True)
 
     def save_dossier(self, dossier: Dossier, events: bytes) -> None:
-        """Keep a derived dossier and its calendar events for later portfolio builds.
+        """Keep a derived dossier and its calendar events for later portfolio builds,
+        after a digest of them.
 
-        Written in place, not by rename: a torn file fails to load and the dossier is
-        simply made again, and one file creation per account is what a cold build of
-        a thousand accounts can afford.
+        Written in place, not by rename: a torn or damaged file fails its digest and the
+        dossier is simply made again, and one file creation per account is what a cold
+        build of a thousand accounts can afford.
         """
+        data = pickle.dumps((dossier, events), protocol=5)
         path = self._dossier_file(dossier.slug)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(pickle.dumps((dossier, events), protocol=5))
+        path.write_bytes(hashlib.sha256(data).digest() + data)
 
     def load_dossier(self, slug: str) -> tuple[Dossier, bytes] | None:
         try:
-            dossier, events = pickle.loads(self._dossier_file(slug).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
-                ValueError, TypeError):
+            kept = self._dossier_file(slug).read_bytes()
+        except OSError:
+            return None
+        check, data = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
+        if hashlib.sha256(data).digest() != check:
+            return None  # a flipped bit would otherwise reach the calendar
+        try:
+            dossier, events = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
+                TypeError):
             return None
         return dossier, events
+
+    def sweep(self, slugs: set[str]) -> None:
+        """Forget the kept dossiers of every account but these."""
+        for path in (self.folder / "dossiers").glob("*.pickle"):
+            if path.stem not in slugs:
+                path.unlink(missing_ok=True)
 
     def forget(self, slug: str) -> None:
         self._dossier_file(slug).unlink(missing_ok=True)
 
     def _dossier_file(self, slug: str) -> Path:
         return self.folder / "dossiers" / f"{slug}.pickle"
+
+
+@functools.cache
+def _state_shape() -> TypeAdapter:
+    return TypeAdapter(State)
 
 
 def stat_of(path: Path) -> list[int]:

@@ -22,7 +22,7 @@ from generator.problems import did_you_mean, display_path, render_all
 from generator.workers import default_jobs
 from generator.project import open_project
 from generator.render import plural
-from generator.schema import STATUSES
+from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range
 
 log = logging.getLogger("winback")
 
@@ -82,9 +82,12 @@ class DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{value}' is not a date; write YYYY-MM-DD", param, ctx)
+        if not in_date_range(day):
+            self.fail(f"'{value}' is outside {FIRST_DATE} to {LAST_DATE}", param, ctx)
+        return day
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,6 +121,9 @@ def build_options(command):
                           "the briefs were prepared [default: SOURCE_DATE_EPOCH, else today]."),
         click.option("-j", "--jobs", type=click.IntRange(min=1), default=default_jobs,
                      show_default="one per core", help="Worker processes for PDF briefs."),
+        click.option("--force", is_flag=True,
+                     help="Build into an output folder that holds files no winback build of "
+                          "this project made, replacing what has the same names."),
     )):
         command = decorator(command)
     return command
@@ -156,19 +162,21 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 
 
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
-               jobs: int, pdf: bool, only: tuple[str, ...], clean: bool = False) -> None:
+               jobs: int, pdf: bool, only: tuple[str, ...], force: bool,
+               clean: bool = False) -> None:
     from generator.commands.build import BuildOptions
     from generator.commands.build import build as run_build
 
     started = time.perf_counter()
     project = open_project(project_dir, out)
-    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean)
+    options = BuildOptions(strict=strict, today=today, pdf=pdf, jobs=jobs, only=only, clean=clean,
+                           force=force)
     with _progress_bar() as bar:
         options.progress = bar
         report = run_build(project, options)
     _print_problems(report.problems, Path.cwd())
-    if not project.ok:
-        click.echo("Build stopped: fix winback.yaml first.", err=True)
+    if report.stopped:
+        click.echo(f"Build stopped: {report.stopped}.", err=True)
         sys.exit(1)
     elapsed = time.perf_counter() - started
     where = display_path(report.output_dir, Path.cwd().resolve())
@@ -373,20 +381,24 @@ def help_command(topic: str | None) -> None:
 @click.option("--pdf/--no-pdf", default=False, show_default=True,
               help="Also rebuild the PDF briefs on each change (slower).")
 @click.option("--today", type=DateType(), help="As for build.")
+@click.option("--force", is_flag=True, help="As for build.")
 @click.pass_obj
 def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload: bool,
-          pdf: bool, today: dt.date | None) -> None:
+          pdf: bool, today: dt.date | None, force: bool) -> None:
     """Build, serve the site locally, and rebuild when a file is saved."""
-    from generator.commands.serve import DevServer, ServeOptions
+    from generator.commands.serve import DevServer, Refused, ServeOptions
 
     def report(problems) -> None:
         _print_problems(problems, Path.cwd())
         click.echo(f"Rebuilt at {time.strftime('%H:%M:%S')}: "
                    f"{plural(sum(p.is_error for p in problems), 'error')}.", err=True)
 
-    options = ServeOptions(host, port, out, livereload, pdf, today)
+    options = ServeOptions(host, port, out, livereload, pdf, today, force)
     try:
         server = DevServer(project_dir, options, on_build=report)
+    except Refused as exc:
+        _print_problems([exc.problem], Path.cwd())
+        raise click.ClickException("nothing is served") from None
     except OSError as exc:
         raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
                                    "try another --port") from None

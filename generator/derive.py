@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from generator import plan
 from generator.history import FileHistory
 from generator.schema import (
+    FIRST_DATE,
+    LAST_DATE,
     STATUS_BY_KEY,
     Account,
     Config,
@@ -26,6 +28,7 @@ from generator.schema import (
     QuestionBank,
     Sponsor,
     StatusKind,
+    in_date_range,
 )
 from generator.script import MeetingScript, ScriptFacts, day, tailor
 
@@ -49,13 +52,28 @@ class BuildDate:
     pinned: bool
 
 
+class BuildDateError(ValueError):
+    """The date to build for is outside the dates winback accepts."""
+
+
 def build_date(today: dt.date | None = None) -> BuildDate:
     if today is not None:
-        return BuildDate(today, True)
+        return BuildDate(_accepted(today, f"--today {today}"), True)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return BuildDate(dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date(), True)
+        shown = f"SOURCE_DATE_EPOCH={epoch}"
+        try:
+            day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+        except (OverflowError, ValueError, OSError):
+            raise BuildDateError(f"{shown} is not a time winback can use") from None
+        return BuildDate(_accepted(day, shown), True)
     return BuildDate(dt.date.today(), False)
+
+
+def _accepted(day: dt.date, shown: str) -> dt.date:
+    if not in_date_range(day):
+        raise BuildDateError(f"{shown} is outside {FIRST_DATE} to {LAST_DATE}")
+    return day
 
 
 @dataclass(frozen=True)

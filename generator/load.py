@@ -9,6 +9,7 @@ is wrong goes into the file's `ProblemLog`.
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,7 @@ MAX_YAML_VALUES = 20_000
 MAX_YAML_DEPTH = 40
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-HEADING = re.compile(r"^##[ \t]+(?P<title>.+?)[ \t#]*$")
-COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+HEADING = re.compile(r"^##[ \t]++(?P<title>.*\S)")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 YamlPath = tuple[str | int, ...]
@@ -93,11 +93,29 @@ class SourceFile:
     log: ProblemLog
 
 
+def is_account_name(path: Path) -> bool:
+    """Named like an account file; '.MD' too, so that it is reported rather than skipped."""
+    return path.suffix.lower() == ".md"
+
+
+def is_regular(path: Path) -> bool:
+    """A regular file (after links): reading a pipe or a device could wait for ever."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
 def read_text(path: Path) -> SourceFile:
     """Read UTF-8 text, tolerating a byte-order mark and CRLF line endings."""
     log = ProblemLog(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            log.error(0, 0, "", "not a regular file: a folder, a pipe or a device is not read",
+                      "account files are Markdown text files")
+            return SourceFile(path, None, log)
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             log.error(0, 0, "", f"file is {size / 1_048_576:.1f} MB; the limit is "
                       f"{MAX_FILE_BYTES // 1_048_576} MB", "move long history into a separate file")
@@ -121,15 +139,16 @@ def read_text(path: Path) -> SourceFile:
     return SourceFile(path, text.replace("\r\n", "\n").replace("\r", "\n"), log)
 
 
-def load_account(path: Path, root: Path | None = None) -> tuple[RawAccount | None, ProblemLog]:
+def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
     """Split front matter from body and parse both; None when unusable.
 
-    With `root`, a file that is a link to somewhere outside it is refused: the
-    build must not publish whatever a link points at.
+    A file that is a link to somewhere outside its own folder is refused, unread: the
+    build must not publish (or quote in a message) whatever a link points at, such as
+    the project's .env.
     """
-    if root is not None and path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
         log = ProblemLog(path)
-        log.error(0, 0, "", f"the file links to {path.resolve()}, outside the project",
+        log.error(0, 0, "", f"the file links to {path.resolve()}, outside its folder",
                   "copy the account into content/accounts/ instead of linking to it")
         return None, log
     source = read_text(path)
@@ -137,6 +156,9 @@ def load_account(path: Path, root: Path | None = None) -> tuple[RawAccount | Non
     if source.text is None:
         return None, log
     slug = path.stem
+    if path.suffix != ".md":
+        log.error(0, 0, "", f"file name '{path.name}' does not end in '.md'",
+                  f"rename it to '{slug}.md'")
     if not SLUG.match(slug):
         log.error(0, 0, "", f"file name '{path.name}' is not a valid slug", _rename_hint(path))
     lines = source.text.split("\n")
@@ -165,8 +187,19 @@ def _rename_hint(path: Path) -> str:
 
 
 def _without_comments(body: str) -> str:
-    """HTML comments (hints for the writer) blanked out, keeping every line number."""
-    return COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), body)
+    """HTML comments (hints for the writer) blanked out, keeping every line number.
+
+    Searched for by hand: a pattern like <!--.*?--> would scan to the end of the body
+    again from every '<!--' that is never closed."""
+    parts, start = [], 0
+    while (opening := body.find("<!--", start)) != -1:
+        closing = body.find("-->", opening + 4)
+        if closing == -1:
+            break
+        parts += [body[start:opening], "\n" * body.count("\n", opening, closing)]
+        start = closing + 3
+    parts.append(body[start:])
+    return "".join(parts)
 
 
 def load_yaml_file(path: Path) -> tuple[YamlData | None, str | None, ProblemLog]:
@@ -229,7 +262,8 @@ def split_sections(body: list[BodyLine]) -> tuple[list[BodyLine], list[RawSectio
             fence = "" if fence else marker.group(1)[:3]
         heading = None if fence else HEADING.match(line.text)
         if heading:
-            sections.append(RawSection(heading.group("title"), line.number, []))
+            title = heading.group("title")
+            sections.append(RawSection(title.rstrip(" \t#") or title, line.number, []))
         elif sections:
             sections[-1].lines.append(line)
         else:

@@ -8,7 +8,7 @@ Account files come from many hands, so every brief is rendered with a URL
 fetcher that reads only files inside the allowed folders (the project, the
 theme) and refuses the network, other `file://` paths and `..` escapes; each
 refusal is reported. A brief that takes longer than its time limit fails
-alone.
+alone: the pool (`generator.workers`) ends its worker.
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from __future__ import annotations
 import logging
 import mimetypes
 import re
-import signal
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.workers import run_all
+from generator.workers import Failure, run_all
+
+TIME_LIMIT_HINT = "shorten the account, or raise pdf_time_limit in winback.yaml"
 
 @dataclass(frozen=True)
 class PdfSettings:
@@ -44,6 +44,7 @@ class PdfResult:
     slug: str
     data: bytes | None = None
     error: str = ""
+    hint: str = ""
     refused: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
     warnings: list[str] = field(default_factory=list)
 
@@ -55,10 +56,6 @@ LOCAL_LINK = re.compile(r'(<a\b[^>]*?)\s+href="(?![a-zA-Z][a-zA-Z0-9+.-]*:|#)[^"
 
 def printable(html: str) -> str:
     return LOCAL_LINK.sub(r"\1", html)
-
-
-class RenderTimeout(BaseException):
-    """Not an Exception: WeasyPrint's own `except Exception` blocks must not swallow it."""
 
 
 class RefusedURL(ValueError):
@@ -106,20 +103,13 @@ class _Worker:
         self.log_records.clear()
         fetcher = self._fetcher(result)
         try:
-            with _time_limit(self.settings.time_limit) as expired:
-                document = self.weasyprint.HTML(
-                    string=printable(job.html), base_url=job.base_url, url_fetcher=fetcher,
-                ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
-                # Everything the layout needs is fetched by now; what write_pdf
-                # would still fetch are attachments, which a brief never embeds.
-                fetcher.attachments_phase = True
-                result.data = document.write_pdf(pdf_variant=self.settings.variant)
-            if expired():
-                raise RenderTimeout  # the alarm fired, but something swallowed it
-        except RenderTimeout:
-            result.data = None
-            result.error = (f"rendering took longer than {self.settings.time_limit:g} s and "
-                            "was stopped")
+            document = self.weasyprint.HTML(
+                string=printable(job.html), base_url=job.base_url, url_fetcher=fetcher,
+            ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
+            # Everything the layout needs is fetched by now; what write_pdf
+            # would still fetch are attachments, which a brief never embeds.
+            fetcher.attachments_phase = True
+            result.data = document.write_pdf(pdf_variant=self.settings.variant)
         except Exception as exc:  # noqa: BLE001 - a broken brief must not stop the others
             result.error = f"PDF rendering failed: {type(exc).__name__}: {exc}"
         refused = {url for url, _ in result.refused}
@@ -161,28 +151,16 @@ class _ListHandler(logging.Handler):
         self.records.append(record)
 
 
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[Callable[[], bool]]:
-    """Raise RenderTimeout in this thread after `seconds`, and again every quarter second:
-    an alarm that lands in a C callback (Pango calls back into Python) is swallowed
-    there, so one alone may not stop the work. Yields a check for "it expired"."""
-    fired = []
-
-    def expire(_signum, _frame):
-        fired.append(True)
-        raise RenderTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.25)
-    try:
-        yield lambda: bool(fired)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def render_all(jobs: list[PdfJob], settings: PdfSettings, workers: int,
                on_done: Callable[[PdfResult], None]) -> None:
     """Render every job in worker processes, calling `on_done` here as each finishes."""
-    run_all(jobs, _Worker, (settings,), workers, on_done,
-            lambda job, exc: PdfResult(job.slug, error=f"PDF worker died: {exc}"))
+    run_all(jobs, _Worker, (settings,), workers, settings.time_limit, on_done, _failed)
+
+
+def _failed(job: PdfJob, failure: Failure) -> PdfResult:
+    if failure.kind == "timeout":
+        return PdfResult(job.slug, error=f"rendering {failure.detail}", hint=TIME_LIMIT_HINT)
+    if failure.kind == "died":
+        return PdfResult(job.slug, error=f"rendering failed twice: {failure.detail}",
+                         hint="see whether the machine ran out of memory")
+    return PdfResult(job.slug, error=f"PDF rendering failed: {failure.detail}")

@@ -8,11 +8,14 @@ approach, each owner's list, and the data of the pattern charts. Like
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generator.derive import STATUS_ORDER, BuildDate, Dossier, FollowUpItem
 from generator.load import suggest_slug
+from generator.problems import Problem, Severity
 from generator.schema import Config
 
 WEEK_DAYS = 7  # "due this week" on the dashboard
@@ -89,7 +92,11 @@ class Portfolio:
     examples: tuple[Dossier, ...] = ()  # example accounts: built, but counted nowhere
 
     def owner_slug(self, name: str) -> str:
-        return next((o.slug for o in self.owners if o.name == name), "")
+        return self._owner_slugs.get(name.casefold(), "")
+
+    @functools.cached_property
+    def _owner_slugs(self) -> dict[str, str]:
+        return {owner.name.casefold(): owner.slug for owner in self.owners}
 
 
 def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
@@ -149,28 +156,98 @@ def _due_follow_ups(dossiers: tuple[Dossier, ...]) -> tuple[DueFollowUp, ...]:
 
 
 def _owners(dossiers: tuple[Dossier, ...], due: tuple[DueFollowUp, ...]) -> tuple[Owner, ...]:
-    names = sorted({d.facts.owner for d in dossiers if d.facts.owner}
-                   | {i.follow_up.owner for i in due if i.follow_up.owner}, key=str.lower)
-    slugs = _unique_slugs(names)
-    meetings = _upcoming_meetings(dossiers)
+    spelt = owner_spellings(dossiers)
+    owners = {d.facts.owner for d in dossiers} | {i.follow_up.owner for i in due}
+    names = sorted({spelt[name.casefold()] for name in owners if name},
+                   key=lambda name: (name.casefold(), name))
+    slugs = unique_slugs(names)
+    owned = _by_owner(dossiers, lambda d: d.facts.owner)
+    meetings = _by_owner(_upcoming_meetings(dossiers), lambda d: d.facts.owner)
+    follow_ups = _by_owner(due, lambda i: i.follow_up.owner)
     return tuple(Owner(
         name=name,
         slug=slugs[name],
-        dossiers=tuple(d for d in dossiers if d.facts.owner == name),
-        meetings=tuple(d for d in meetings if d.facts.owner == name),
-        follow_ups=tuple(i for i in due if i.follow_up.owner == name),
+        dossiers=tuple(owned.get(name.casefold(), ())),
+        meetings=tuple(meetings.get(name.casefold(), ())),
+        follow_ups=tuple(follow_ups.get(name.casefold(), ())),
     ) for name in names)
 
 
-def _unique_slugs(names: list[str]) -> dict[str, str]:
-    """Owner page names; two owners whose names slug alike get -2, -3 in name order."""
+def _by_owner(items, owner_of) -> dict[str, list]:
+    """Items by their owner's case-folded name, in their order."""
+    grouped: dict[str, list] = defaultdict(list)
+    for item in items:
+        grouped[owner_of(item).casefold()].append(item)
+    return grouped
+
+
+def owner_spellings(dossiers) -> dict[str, str]:
+    """Each owner, by the case-folded name, spelt the way most of the files spell it
+    (the first in code point order among equals): names that differ only in case are
+    one owner, so that no page depends on which file was read first."""
+    counts: Counter[str] = Counter(name for d in dossiers for name in _owner_names(d).values())
+    best: dict[str, str] = {}
+    for name in sorted(counts, key=lambda n: (-counts[n], n)):
+        best.setdefault(name.casefold(), name)
+    return best
+
+
+def owner_spelling_problems(dossiers) -> list[Problem]:
+    """A warning at each owner name spelt otherwise than its owner's page."""
+    spelt = owner_spellings(dossiers)
+    problems = []
+    for dossier in dossiers:
+        for place, name in _owner_names(dossier).items():
+            shown = spelt[name.casefold()]
+            if name != shown:
+                line, column = dossier.account.owner_places.get(place, (0, 0))
+                problems.append(Problem(
+                    dossier.account.path, line, column, place,
+                    f"'{name}' is written '{shown}' in other files; they are one owner",
+                    f"write '{shown}' here too", Severity.WARNING))
+    return problems
+
+
+def _owner_names(dossier: Dossier) -> dict[str, str]:
+    """The owner names of an account, by where they stand."""
+    facts = dossier.facts
+    names = {"owner": facts.owner}
+    names.update((f"follow_ups[{i}].owner", f.owner) for i, f in enumerate(facts.follow_ups))
+    return {place: name for place, name in names.items() if name}
+
+
+MAX_SLUG = 60
+
+
+def unique_slugs(names: list[str]) -> dict[str, str]:
+    """Owner page names, one for each name, the same for the same names in any order.
+
+    A name keeps its plain slug unless another name slugs alike; then the first in order
+    keeps it and the others get -2, -3... past every slug already given. A name with no
+    Latin letters or digits gets one made from its hash, so two such names never meet."""
+    bases = {name: _base(name) for name in names}
     slugs: dict[str, str] = {}
-    taken: Counter[str] = Counter()
+    taken: set[str] = set()
+    for name in names:  # first every uncontested or first-come plain slug
+        if bases[name] not in taken:
+            slugs[name] = bases[name]
+            taken.add(bases[name])
+    numbers: dict[str, int] = {}
     for name in names:
-        base = suggest_slug(name) or "owner"
-        taken[base] += 1
-        slugs[name] = base if taken[base] == 1 else f"{base}-{taken[base]}"
+        if name not in slugs:
+            base = bases[name]
+            number = numbers.get(base, 2)
+            while f"{base}-{number}" in taken:
+                number += 1
+            numbers[base] = number + 1
+            slugs[name] = f"{base}-{number}"
+            taken.add(slugs[name])
     return slugs
+
+
+def _base(name: str) -> str:
+    slug = suggest_slug(name)[:MAX_SLUG].strip("-")
+    return slug or "owner-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
 
 
 # --- the pattern charts ----------------------------------------------------------

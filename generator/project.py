@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
-from generator.load import load_yaml_file
+from generator.load import is_account_name, load_yaml_file
 from generator.problems import Problem
 from generator.bank import load_bank
 from generator.schema import Config, QuestionBank
@@ -53,9 +53,9 @@ class Project:
         return not any(p.is_error for p in self.problems)
 
     def account_files(self) -> list[Path]:
-        if not self.accounts_dir.is_dir():
+        if not self.accounts_dir.is_dir() or _links_out(self.accounts_dir, self.root):
             return []
-        return sorted(p for p in self.accounts_dir.iterdir() if p.suffix == ".md")
+        return sorted(p for p in self.accounts_dir.iterdir() if is_account_name(p))
 
 
 def open_project(root: Path, output: Path | None = None) -> Project:
@@ -66,8 +66,19 @@ def open_project(root: Path, output: Path | None = None) -> Project:
     config = _load_config(root / CONFIG_NAME, problems)
     bank, bank_problems = load_bank(root, config)
     problems.extend(bank_problems)
-    out = output if output is not None else root / config.output_dir
-    return Project(root, config, bank, out.resolve(), problems)
+    accounts = root / "content" / "accounts"
+    if _links_out(accounts, root):
+        problems.append(Problem(accounts, 0, 0, "", f"the accounts folder links to "
+                                f"{accounts.resolve()}, outside the project",
+                                "keep the account files inside the project"))
+    # '~' is a home folder, as a shell would read it, never a folder named '~'.
+    out = output if output is not None else root / Path(config.output_dir).expanduser()
+    return Project(root, config, bank, out.expanduser().resolve(), problems)
+
+
+def _links_out(folder: Path, root: Path) -> bool:
+    """The folder (or content/ above it) is a link that leads out of the project."""
+    return folder.exists() and not folder.resolve().is_relative_to(root)
 
 
 def _load_config(path: Path, problems: list[Problem]) -> Config:

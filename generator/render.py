@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -21,6 +22,7 @@ from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
+from generator.urls import image_refusal
 
 # Characters that can start Markdown or HTML syntax inside one line of text.
 MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#|~]|https?://|^\s*(?:[-+]|\d+[.)])\s|  $")
@@ -45,6 +47,15 @@ class RenderError(Exception):
         self.problem = problem
 
 
+class MarkdownError(Exception):
+    """Markdown from an account could not be converted: the account's fault, not the
+    template's that asked for it."""
+
+    def __init__(self, text: str, error: Exception) -> None:
+        super().__init__(f"{type(error).__name__}: {error}")
+        self.text = text
+
+
 class Renderer:
     def __init__(self, project: Project) -> None:
         self.project = project
@@ -59,6 +70,9 @@ class Renderer:
         )
         self._markdown = None  # made on first use: a no-op rebuild renders nothing
         self._converted: dict[str, Markup] = {}
+        # Told each account text before it is converted, so that a caller who stops a
+        # slow conversion can say where it was.
+        self.on_markdown: Callable[[str], None] | None = None
         self.env.filters.update(
             markdown=self.block_markdown,
             inline=self.inline_markdown,
@@ -104,6 +118,8 @@ class Renderer:
     def _render(self, name: str, **context: object) -> str:
         try:
             return self.env.get_template(name).render(**context)
+        except MarkdownError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a project template can fail in any way
             raise RenderError(self._template_problem(name, exc)) from None
 
@@ -142,8 +158,13 @@ class Renderer:
 
                 self._markdown = markdown.Markdown(extensions=["extra", "sane_lists"],
                                                    output_format="html")
-            self._markdown.reset()
-            self._converted[text] = Markup(sanitise(self._markdown.convert(text)))
+            if self.on_markdown is not None:
+                self.on_markdown(text)
+            try:
+                html = self._markdown.reset().convert(text)
+            except Exception as exc:  # noqa: BLE001 - deep nesting, say: the text's fault
+                raise MarkdownError(text, exc) from None
+            self._converted[text] = Markup(sanitise(html))
         return self._converted[text]
 
     def inline_markdown(self, text: str) -> Markup:
@@ -177,8 +198,7 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images must come from the project, by a plain relative path: a remote image would
     # make every reader call out to someone else's server, and an absolute or '..'
     # path could reach files the project does not mean to publish.
-    if tag == "img" and attribute == "src" and (
-            ":" in value or value.startswith("/") or ".." in value.split("/")):
+    if tag == "img" and attribute == "src" and image_refusal(value):
         return None
     return value
 

@@ -12,11 +12,58 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
+# Every date winback accepts, from account files, --today or SOURCE_DATE_EPOCH. Wide enough
+# for any real client relationship; narrow enough that date arithmetic never overflows and
+# a per-year chart never has more than a couple of hundred bars.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2100, 12, 31)
+
+
+def in_date_range(day: dt.date) -> bool:
+    return FIRST_DATE <= day <= LAST_DATE
+
+
+def _check_date(value: dt.date) -> dt.date:
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if not in_date_range(day):
+        raise PydanticCustomError("date_out_of_range", "date outside the accepted range")
+    return value
+
+
+def _check_datetime(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is not None:
+        # Times are local wall-clock times; one with a zone cannot be ordered against them.
+        raise PydanticCustomError("datetime_with_zone", "date and time with a time zone")
+    return _check_date(value)
+
+
+# Each name in a meeting is compared with every person for a "did you mean": lists this long
+# are far beyond any account, and keep that quick.
+MAX_PEOPLE = 200
+MAX_ATTENDEES = 50
+MAX_FOLLOW_UPS = 200  # each can name an owner, and each owner is a page
+MAX_REASONS = 20  # each is a part of the meeting script
+
+Date = Annotated[dt.date, AfterValidator(_check_date)]
+DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
-ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+# Names become page and file names, headers and calendar titles: a bound keeps every one of
+# them possible (a file name has at most 255 bytes). Sentences are bounded more loosely.
+MAX_NAME = 120
+MAX_SENTENCE = 1000
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME)]
+OptionalName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NAME)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                            max_length=MAX_SENTENCE)]
+OptionalSentence = Annotated[str, StringConstraints(strip_whitespace=True,
+                                                    max_length=MAX_SENTENCE)]
+# Annual value: a finite amount (.inf would print as '$inf'), up to a quadrillion.
+Money = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 Status = Literal["lost", "at-risk", "won-back", "active"]
 
@@ -75,78 +122,78 @@ class Schema(BaseModel):
 
 
 class Person(Schema):
-    name: Text
-    title: OptionalText = ""
+    name: Name
+    title: OptionalName = ""
     role: Role = "other"
-    cares_about: list[Text] = []
-    left: dt.date | None = None
-    notes: OptionalText = ""
+    cares_about: Annotated[list[Sentence], Field(max_length=20)] = []
+    left: Date | None = None
+    notes: OptionalSentence = ""
 
 
 class Meeting(Schema):
-    when: dt.datetime
-    where: OptionalText = ""
-    with_: list[Text] = Field(default=[], alias="with")
-    ours: list[Text] = []
+    when: DateTime
+    where: OptionalSentence = ""
+    with_: Annotated[list[Name], Field(max_length=MAX_ATTENDEES)] = Field(default=[], alias="with")
+    ours: Annotated[list[Name], Field(max_length=MAX_ATTENDEES)] = []
 
 
 class FollowUp(Schema):
-    due: dt.datetime
+    due: DateTime
     channel: Channel
-    what: Text
-    owner: OptionalText = ""
+    what: Sentence
+    owner: OptionalName = ""
     done: bool = False
-    aim: dt.datetime | None = None  # when we mean to deliver, ahead of the promise
-    letters: list[LetterId] = []  # the letters this follow-up sends
+    aim: DateTime | None = None  # when we mean to deliver, ahead of the promise
+    letters: Annotated[list[LetterId], Field(max_length=3)] = []  # the letters it sends
 
 
 class Sponsor(Schema):
     """A senior person on our side: signs the letters, is brought in if they say no."""
 
-    name: Text
-    title: OptionalText = ""
+    name: Name
+    title: OptionalName = ""
 
 
 class Approach(Schema):
     """One attempt to get the meeting."""
 
-    date: dt.date
+    date: Date
     channel: Channel
-    to: OptionalText = ""
+    to: OptionalName = ""
     outcome: Outcome = "waiting"
-    note: OptionalText = ""
-    next_try: dt.date | None = None  # overrides the computed date of the next try
+    note: OptionalSentence = ""
+    next_try: Date | None = None  # overrides the computed date of the next try
 
 
 class IfNo(Schema):
     """What we do if they say no."""
 
-    offer: list[Text] = []  # small pieces of business to ask for instead
-    keep_in_touch: list[Text] = []  # news that matters to them, to send without pressure
-    approach_again: dt.date | None = None
+    offer: Annotated[list[Sentence], Field(max_length=20)] = []  # small business to ask for
+    keep_in_touch: Annotated[list[Sentence], Field(max_length=20)] = []  # news to send
+    approach_again: Date | None = None
 
 
 class Facts(Schema):
     """The front matter of an account file."""
 
     example: bool = False  # shows what a dossier looks like; left out of the portfolio
-    name: Text
+    name: Name
     status: Status
-    owner: OptionalText = ""
-    value: Annotated[float, Field(ge=0)] | None = None
-    signed: dt.date | None = None
-    lost: dt.date | None = None
-    won_back: dt.date | None = None
-    competitor: OptionalText = ""
-    loss_reasons: list[ReasonId] = []
-    industry: OptionalText = ""
-    location: OptionalText = ""
-    interviewer: OptionalText = ""
+    owner: OptionalName = ""
+    value: Money | None = None
+    signed: Date | None = None
+    lost: Date | None = None
+    won_back: Date | None = None
+    competitor: OptionalName = ""
+    loss_reasons: Annotated[list[ReasonId], Field(max_length=MAX_REASONS)] = []
+    industry: OptionalName = ""
+    location: OptionalName = ""
+    interviewer: OptionalName = ""
     sponsor: Sponsor | None = None
-    people: list[Person] = []
+    people: Annotated[list[Person], Field(max_length=MAX_PEOPLE)] = []
     meeting: Meeting | None = None
-    approaches: list[Approach] = []
-    follow_ups: list[FollowUp] = []
+    approaches: Annotated[list[Approach], Field(max_length=MAX_FOLLOW_UPS)] = []
+    follow_ups: Annotated[list[FollowUp], Field(max_length=MAX_FOLLOW_UPS)] = []
     if_no: IfNo = IfNo()
     check_in_every_days: Annotated[int, Field(gt=0, le=366)] | None = None
 
@@ -154,16 +201,18 @@ class Facts(Schema):
 class Config(Schema):
     """winback.yaml: every field optional, the defaults are the built-in behaviour."""
 
-    title: Text = "Win-back dossiers"
-    company: OptionalText = ""
-    currency: OptionalText = "$"
+    title: Name = "Win-back dossiers"
+    company: OptionalName = ""
+    currency: OptionalName = "$"
     output_dir: Text = "output"
-    loss_reasons: dict[ReasonId, Text] = {}
+    loss_reasons: dict[ReasonId, Name] = {}
     paper: Literal["A4", "Letter"] = "A4"
     pdf_variant: PdfVariant = "pdf/ua-1"
     pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
+    dossier_time_limit: Annotated[float, Field(gt=0)] = 5.0
     sponsor: Sponsor | None = None
-    new_clients: dict[Annotated[int, Field(ge=1900, le=2999)], Annotated[int, Field(ge=0)]] = {}
+    new_clients: dict[Annotated[int, Field(ge=FIRST_DATE.year, le=LAST_DATE.year)],
+                      Annotated[int, Field(ge=0, le=10_000_000)]] = {}
     check_in_every_days: Annotated[int, Field(gt=0, le=366)] = 30
     check_in_first_months: Annotated[int, Field(ge=0, le=24)] = 3
     check_in_first_every_days: Annotated[int, Field(gt=0, le=366)] = 14
@@ -281,6 +330,10 @@ class Account:
     sections: dict[str, Section] = field(default_factory=dict)
     notes: tuple[Section, ...] = ()
     intro: str = ""
+    intro_line: int = 0  # where the intro starts, for problems found while rendering it
+    # Where each owner name stands in the file ('owner', 'follow_ups[0].owner'): problems
+    # found across accounts (one owner spelt two ways) point there.
+    owner_places: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         section = self.sections.get(key)

@@ -17,9 +17,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import RawAccount, RawSection, YamlData, dotted, load_account
-from generator.problems import ProblemLog, did_you_mean
+from generator.load import BodyLine, RawAccount, RawSection, YamlData, dotted, load_account
+from generator.problems import ProblemLog, clip, did_you_mean
 from generator.schema import (
+    FIRST_DATE,
+    LAST_DATE,
     SECTIONS,
     Account,
     Channel,
@@ -28,7 +30,9 @@ from generator.schema import (
     Facts,
     Section,
     SectionKind,
+    in_date_range,
 )
+from generator.urls import image_refusal
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -38,12 +42,13 @@ DATE_LIKE = re.compile(r"^(?P<date>\d{1,4}-\d{1,2}-\d{1,2})(?![\d-])")
 PARTY = re.compile(r"^[ \t]*\((?P<party>[^()]+)\)")
 SEPARATOR = re.compile(r"^[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*")
 FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
-MARKER = re.compile(r"[ \t]!(?P<name>[A-Za-z]+)[ \t]*$")
 DETAIL = re.compile(r"^[ \t]+[-*+][ \t]+(?P<key>[A-Za-z][A-Za-z ]{0,20}):[ \t]*(?P<value>.*)$")
 CHANNELS = typing.get_args(Channel)
 
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
 DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-03 10:00"
+RANGE_MESSAGE = f"is outside {FIRST_DATE} to {LAST_DATE}"
+RANGE_HINT = "check the year: dates must fall between 1900 and 2100"
 
 
 # --- schema errors -> problems ------------------------------------------------
@@ -108,6 +113,11 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
         allowed = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = did_you_mean(value, allowed)
         return f"{shown} is not one of {', '.join(allowed)}", hint
+    if kind == "date_out_of_range":
+        return f"{shown} {RANGE_MESSAGE}", RANGE_HINT
+    if kind == "datetime_with_zone":
+        return (f"{shown} has a time zone",
+                "write the local time without a zone: times are shown as written")
     if kind.startswith("date_from_datetime") or kind.startswith("date_"):
         reason = error.get("ctx", {}).get("error", "")
         return f"{shown} is not a valid date{': ' + reason if reason else ''}", DATE_HINT
@@ -119,6 +129,17 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
         return f"expected text, got {shown}", hint
     if kind == "string_too_short":
         return "must not be empty", "write a value or remove the line"
+    if kind == "string_too_long":
+        return (f"is {len(value):,} characters long; the limit is {error['ctx']['max_length']:,}",
+                "shorten it")
+    if kind == "finite_number":
+        return f"must be a finite number, got {shown}", "write digits only, e.g. 5200000"
+    if kind == "less_than_equal":
+        return f"must be {error['ctx']['le']:,.0f} or less, got {shown}", ""
+    if kind == "too_long":
+        limit, actual = error["ctx"]["max_length"], error["ctx"].get("actual_length")
+        count = f"{actual:,}" if actual is not None else "more"
+        return f"has {count} items; the limit is {limit:,}", "keep the ones that matter"
     if kind == "string_pattern_mismatch":
         return f"{shown} is not a valid id", "use lowercase letters, digits and hyphens"
     if kind in ("list_type", "dict_type", "model_type"):
@@ -140,7 +161,7 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
 def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a list" if isinstance(value, list) else "'key: value' pairs"
-    return repr(value) if isinstance(value, str) else str(value)
+    return clip(repr(value) if isinstance(value, str) else str(value), 60)
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
@@ -346,6 +367,10 @@ def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None
             log.error(line, column, kind.title,
                       f"'{found.group('date')}' is not a valid date: {exc}", DATE_HINT)
             return None
+        if not in_date_range(date):
+            log.error(line, column, kind.title, f"'{found.group('date')}' {RANGE_MESSAGE}",
+                      RANGE_HINT)
+            return None
         text = text[found.end():]
     party_match = PARTY.match(text) if date else None
     party = party_match.group("party").strip() if party_match else ""
@@ -354,29 +379,37 @@ def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None
     if date:
         separator = SEPARATOR.match(text)
         text = text[separator.end():] if separator else text.lstrip()
-    text, markers = _markers(kind, line, text, log)
+    # Where `text` now starts on the item's first line (after "- ", box, date and supplier).
+    start = 3 + len(" ".join([*item.parts, *more_text])) - len(text)
+    text, markers = _markers(kind, line, start, text, log)
     _check_entry(kind, line, column, checked, date, party, log)
     return Entry(line, text, date, checked, party, markers, details)
 
 
-def _markers(kind: SectionKind, line: int, text: str,
+def _markers(kind: SectionKind, line: int, start: int, text: str,
              log: ProblemLog) -> tuple[str, frozenset[str]]:
-    """The `!word` flags at the end of an item, and its text without them."""
+    """The `!word` flags at the end of an item, and its text without them. Read word by
+    word from the end, not with a pattern searched for: a pattern ending in [ \t]*$ would
+    rescan a long run of spaces from each of them."""
     markers: set[str] = set()
-    while (found := MARKER.search(text)) is not None:
-        name = found.group("name").lower()
+    rest = text.rstrip(" \t")
+    while (cut := max(rest.rfind(" "), rest.rfind("\t"))) >= 0:
+        word = rest[cut + 1:]
+        if not (word.startswith("!") and word[1:].isascii() and word[1:].isalpha()):
+            break
+        name = word[1:].lower()
         if name in kind.markers:
             markers.add(name)
         else:
             allowed = " or ".join(f"!{m}" for m in kind.markers)
             owner = next((k.title for k in SECTIONS if name in k.markers), "")
-            log.warn(line, found.start("name"), kind.title,
+            log.warn(line, start + cut + 1, kind.title,
                      f"'!{name}' means nothing under {kind.title}",
                      (f"'!{name}' belongs under {owner}; remove it here" if owner else
                       did_you_mean(name, kind.markers) or
                       (f"the markers here are {allowed}" if allowed else "remove it")))
-        text = text[:found.start()]
-    return text.strip(), frozenset(markers)
+        rest = rest[:cut].rstrip(" \t")
+    return rest.strip(), frozenset(markers)
 
 
 def _details(kind: SectionKind, item: _Item,
@@ -455,13 +488,19 @@ def parse_confirm(text: str) -> tuple[str, dt.datetime] | str:
 HOSTILE = (
     (re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base|svg|math)\b",
                 re.I), "raw <{0}> is removed from dossiers and briefs"),
-    (re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I), "event handler attribute {0} is removed"),
+    (re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.I), "event handler attribute {0} is removed"),
     (re.compile(r"\b(javascript|vbscript|data)\s*:", re.I), "'{0}:' URLs are removed"),
-    (re.compile(r"<[^>]*\s(style)\s*=", re.I), "inline style attributes are removed"),
-    (re.compile(r"(?:!\[[^\]]*\]\(\s*|<img\b[^>]*\ssrc\s*=\s*[\"']?)"
-                r"((?:[a-z][a-z0-9+.-]*:|/|\S*\.\./)\S*?)[\s)\"'>]", re.I),
-     "image '{0}' is removed: images must be files inside the project, by a plain relative path"),
+    (re.compile(r"<[^<>]*?\s(style)\s*=", re.I), "inline style attributes are removed"),
 )
+# An image's source: Markdown's ![alt](source), alt text with one level of brackets, or
+# the src of an <img>. Each alternative stops at the next bracket or tag, so a line full of
+# unclosed ones is read once, not once for each.
+IMAGE = re.compile(r"""
+    !\[ (?:[^\[\]\n] | \[[^\[\]\n]*\])* \]\( [ \t]*
+        (?: <(?P<angled>[^<>\n]*)> | (?P<plain>[^\s)]*) )
+  | <img\b [^<>]*? \ssrc [ \t]*=[ \t]*
+        (?: "(?P<double>[^"]*)" | '(?P<single>[^']*)' | (?P<bare>[^\s>]+) )
+""", re.I | re.X)
 
 
 HOSTILE_HINT = re.compile(r"[<:]|\]\(")
@@ -469,7 +508,7 @@ HOSTILE_HINT = re.compile(r"[<:]|\]\(")
 
 def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
     fenced = False
-    for section in [*([RawSection("", 0, raw.intro)] if raw.intro else []), *raw.sections]:
+    for section in _body_parts(raw):
         for line in section.lines:
             if FENCE_LINE.match(line.text):
                 fenced = not fenced
@@ -482,6 +521,67 @@ def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
                     log.warn(line.number, start + 1, section.title or "body",
                              message.format(match.group(1)),
                              "write plain Markdown; links and images by relative path")
+            _report_images(line, section.title or "body", log)
+
+
+def _report_images(line: BodyLine, where: str, log: ProblemLog) -> None:
+    for match in IMAGE.finditer(line.text):
+        group = next(name for name in ("angled", "plain", "double", "single", "bare")
+                     if match.group(name) is not None)
+        source = match.group(group)
+        why = image_refusal(source)
+        if why:
+            log.warn(line.number, match.start(group) + 1, where,
+                     f"image '{source}' is removed: {why}",
+                     "images must be files inside the project, by a plain relative path")
+
+
+# --- limits that keep rendering quick ---------------------------------------------
+
+# Converting Markdown takes time that grows faster than its size for some inputs (long runs
+# of brackets or character references), and each level of nesting is a level of recursion.
+# These limits are far beyond any real account; the time limit per dossier is the backstop.
+MAX_SECTION_CHARS = 100_000
+MAX_NESTING = 20  # levels of list indentation (4 columns each) and '>' quotes together
+NESTING_PREFIX = re.compile(r"[ \t>]*")
+
+
+def check_limits(raw: RawAccount, log: ProblemLog) -> None:
+    for section in _body_parts(raw):
+        size = sum(len(line.text) + 1 for line in section.lines)
+        if size > MAX_SECTION_CHARS:
+            first = section.line or section.lines[0].number
+            log.error(first, 1, section.title or "body",
+                      f"section is {size:,} characters long; the limit is {MAX_SECTION_CHARS:,}",
+                      "shorten it: summarise old history, or keep long records out of the account")
+        _check_nesting(section, log)
+
+
+def _check_nesting(section: RawSection, log: ProblemLog) -> None:
+    fenced = False
+    for line in section.lines:
+        if FENCE_LINE.match(line.text):
+            fenced = not fenced
+        depth = 0 if fenced else _nesting(line.text)
+        if depth > MAX_NESTING:
+            log.error(line.number, 1, section.title or "body",
+                      f"nested {depth} levels deep; the limit is {MAX_NESTING}",
+                      "indent lists and quotes less deeply")
+            return  # one per section says enough
+
+
+def _nesting(text: str) -> int:
+    prefix = NESTING_PREFIX.match(text).group(0)
+    width = 0
+    for char in prefix.replace(">", ""):
+        width += 4 - width % 4 if char == "\t" else 1
+    return prefix.count(">") + width // 4
+
+
+def _body_parts(raw: RawAccount) -> list[RawSection]:
+    """The text before the first heading, then each section."""
+    intro = [RawSection("", 0, raw.intro)] if raw.intro else []
+    return [*intro, *raw.sections]
 
 
 # --- the whole account -------------------------------------------------------
@@ -493,17 +593,29 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
         check_rules(facts, raw.front, log, config.reason_labels())
     sections, notes = read_sections(raw, log)
     check_references(sections, facts, log)
+    check_limits(raw, log)
     report_hostile(raw, log)
     if facts is None or log.has_errors:
         return None
     intro = "\n".join(line.text for line in raw.intro).strip("\n")
-    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro)
+    intro_line = next((line.number for line in raw.intro if line.text.strip()), 0)
+    return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro, intro_line,
+                   _owner_places(facts, raw.front))
+
+
+def _owner_places(facts: Facts, doc: YamlData) -> dict[str, tuple[int, int]]:
+    paths = [("owner",), *(("follow_ups", i, "owner") for i in range(len(facts.follow_ups)))]
+    places = {}
+    for path in paths:
+        if path in doc.values:
+            where = doc.values[path]
+            places[dotted(path)] = (where.line, where.column)
+    return places
 
 
 
-def read_account(path: Path, config: Config,
-                 root: Path | None = None) -> tuple[Account | None, ProblemLog]:
+def read_account(path: Path, config: Config) -> tuple[Account | None, ProblemLog]:
     """Load and validate one account file: the part shared by check and build."""
-    raw, log = load_account(path, root)
+    raw, log = load_account(path)
     account = validate_account(raw, log, config) if raw is not None else None
     return account, log

@@ -1,65 +1,154 @@
 """Where parallel work runs: one seam for the dossiers and the PDF briefs.
 
-Work is handed out as picklable tasks to `concurrent.futures` executors whose
-workers keep expensive state (a Jinja environment, WeasyPrint and its fonts)
-between tasks. `executor` is the one place that decides what runs them: a
-process pool on this machine today; any executor with the same interface (a
-cluster's, say) could be returned instead.
+Work is handed out as picklable tasks to worker processes that keep expensive
+state (a Jinja environment, WeasyPrint and its fonts) between tasks. Every
+task runs in a worker, never in the calling process, so that a task past its
+time limit can be stopped from here by ending its worker: no signal, no
+thread, no co-operation from the task is needed, and the work may be stuck
+inside C code. A worker that dies (killed, out of memory) costs only the
+task it was running, which is tried once more in a fresh worker.
+
+The pool is pebble's `ProcessPool`: `concurrent.futures` pools can neither
+stop one task nor survive the death of one worker.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as futures
+import contextlib
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
+RETRIES = 1  # a task whose worker died is tried once more, in a fresh worker
+
 _state: Any = None  # this process's worker, made by `_start`
+_progress: Any = None  # shared with the calling process: where each task got to
+_slot = 0  # this worker's current task, its index in `_progress`
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a task gave no result."""
+
+    kind: str  # timeout | died | error
+    detail: str  # what happened, for the message
+    progress: int  # the last value the task passed to `report_progress`, 0 if none
 
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def executor(workers: int, make_worker: Callable[..., Any], args: tuple) -> futures.Executor:
-    return futures.ProcessPoolExecutor(max_workers=workers, initializer=_start,
-                                       initargs=(make_worker, args))
-
-
 def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple, workers: int,
-            on_done: Callable[[Result], None], on_crash: Callable[[Task, Exception], Result]) -> None:
-    """Run `worker.run(task)` for every task, calling `on_done` here as each finishes.
-
-    With one worker or one task, everything runs in this process, without a
-    pool: starting processes costs more than small jobs take.
-    """
+            time_limit: float | None, on_done: Callable[[Result], None],
+            on_failure: Callable[[Task, Failure], Result]) -> None:
+    """Run `make_worker(*args).run(task)` for every task in worker processes, calling
+    `on_done` here with each result (or with `on_failure`'s stand-in) as it comes."""
     tasks = list(tasks)
     if not tasks:
         return
-    workers = max(1, min(workers, len(tasks)))
-    if workers == 1:
-        worker = make_worker(*args)
-        for task in tasks:
-            on_done(worker.run(task))
-        return
-    with executor(workers, make_worker, args) as pool:
-        pending = {pool.submit(_run, task): task for task in tasks}
-        for future in futures.as_completed(pending):
-            try:
-                result = future.result()
-            except futures.process.BrokenProcessPool as exc:
-                result = on_crash(pending[future], exc)
-            on_done(result)
+    context = _context()
+    progress = context.Array("q", len(tasks), lock=False)
+    tries = [0] * len(tasks)
+    todo = list(range(len(tasks)))
+    while todo:
+        again: list[int] = []
+        with _pool(context, min(max(workers, 1), len(todo)), make_worker, args,
+                   progress) as pool:
+            running = {pool.schedule(_run, (index, tasks[index]), timeout=time_limit): index
+                       for index in todo}
+            for future in futures.as_completed(running):
+                index = running[future]
+                outcome = _outcome(future, time_limit, progress[index])
+                if isinstance(outcome, Failure):
+                    if outcome.kind == "died" and tries[index] < RETRIES:
+                        tries[index] += 1
+                        again.append(index)
+                        continue
+                    outcome = on_failure(tasks[index], outcome)
+                on_done(outcome)
+        todo = sorted(again)
 
 
-def _start(make_worker: Callable[..., Any], args: tuple) -> None:
-    global _state
-    _state = make_worker(*args)
+def report_progress(value: int) -> None:
+    """Called inside a task: how far it got, told to `on_failure` if it is stopped."""
+    if _progress is not None:
+        _progress[_slot] = value
 
 
-def _run(task: Any) -> Any:
-    assert _state is not None, "worker not started"
+def _outcome(future: futures.Future, time_limit: float | None, progress: int) -> Any:
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except futures.TimeoutError:
+        return Failure("timeout", f"took longer than {time_limit:g} s and was stopped", progress)
+    except (BrokenProcessPool, ProcessExpired) as exc:
+        code = getattr(exc, "exitcode", None)
+        how = f" (exit code {code})" if code is not None else ""
+        return Failure("died", f"its worker process died{how}", progress)
+    except Exception as exc:  # noqa: BLE001 - a task's own failure is its result
+        return Failure("error", f"{type(exc).__name__}: {exc}", progress)
+
+
+def _context():
+    """Forking copies only the calling thread: a lock held by another thread at that
+    moment (serve's server and watcher run in threads) would stay held in the worker for
+    ever. A process with threads starts its workers from a fork server instead."""
+    if threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["generator.commands.build", "generator.pdf"])
+    return context
+
+
+@contextlib.contextmanager
+def _pool(context, workers: int, make_worker: Callable[..., Any], args: tuple,
+          progress) -> Iterator[Any]:
+    import pebble  # imported here: a no-op rebuild starts no worker
+
+    pool = pebble.ProcessPool(max_workers=workers, initializer=_start,
+                              initargs=(make_worker, args, progress), context=context)
+    try:
+        yield pool
+    except BaseException:
+        pool.stop()  # interrupted (Ctrl+C, say): end the workers, do not finish their tasks
+        raise
+    finally:
+        if pool.active:
+            pool.close()
+        pool.join()
+
+
+def _start(make_worker: Callable[..., Any], args: tuple, progress: Sequence[int]) -> None:
+    global _state, _progress
+    _progress = progress
+    try:
+        _state = make_worker(*args)
+    except Exception as exc:  # noqa: BLE001 - reported with each task instead of a traceback
+        _state = _Unstarted(exc)
+
+
+def _run(slot: int, task: Any) -> Any:
+    global _slot
+    _slot = slot
     return _state.run(task)
+
+
+class _Unstarted:
+    """A worker whose set-up failed: every task fails with the reason."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def run(self, _task: Any) -> Any:
+        raise RuntimeError(f"the worker could not start: {type(self.error).__name__}: "
+                           f"{self.error}")

@@ -2,16 +2,32 @@
 
 Each file is written to a temporary file beside its target and renamed over
 it, so a reader (or a build killed half-way) never sees half a file.
+
+An output folder is winback's alone: it must not be, hold or lie inside the
+project's sources, and a folder with files that no build made is left alone.
+A build marks the folder it makes (`MARKER`, naming the project) and holds a
+lock on that mark while it writes, so one folder has one build at a time,
+whichever project it comes from.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+MARKER = ".winback-output"
+# What a build writes at the top of its output folder.
+OWNED_FOLDERS = ("accounts", "owners", "assets")
+OWNED_FILES = ("index.html", "portfolio.pdf", "calendar.ics")
+FORCE_HINT = "build into an empty or new folder with --out, or give --force to build over it"
 
-class UnsafePath(ValueError):
+
+class UnsafePath(OSError):
     """A requested output path would land outside the output folder."""
 
 
@@ -44,6 +60,86 @@ class OutputDir:
             raise
         return path
 
+    def files(self, folder: str) -> list[str]:
+        """The files under one of the build's folders, by relative name (none through a
+        link: the folder check refuses those)."""
+        base = self.root / folder
+        if not base.is_dir() or base.is_symlink():
+            return []
+        return sorted(path.relative_to(self.root).as_posix() for path in base.rglob("*")
+                      if path.is_file() and not path.is_symlink())
+
+    def remove_temporary(self) -> None:
+        """Temporary files left by a build that was killed while writing (its rename never
+        came): nothing else writes this folder while a build holds it."""
+        for folder in ("", *OWNED_FOLDERS):
+            base = self.root / folder
+            if base.is_dir() and not base.is_symlink():
+                for path in base.glob(".*.tmp"):
+                    path.unlink(missing_ok=True)
+
     def remove(self, relative: str) -> None:
-        """Remove an output this tool made before, if it is still there."""
-        self.target(relative).unlink(missing_ok=True)
+        """Remove an output this tool made before, if it is still there (and never a file
+        outside the folder)."""
+        with contextlib.suppress(UnsafePath):
+            self.target(relative).unlink(missing_ok=True)
+
+
+def refusal(out: Path, root: Path, sources: Sequence[Path], built_before: bool,
+            force: bool) -> tuple[str, str] | None:
+    """Why a build must not write into `out`, as (message, hint); None when it may.
+
+    `sources` are folders the build reads (content, templates, the cache...);
+    `built_before` says whether this project's build state knows the folder."""
+    if out == root or root.is_relative_to(out):
+        return ("the output folder is the project folder or holds it",
+                "build into a folder of its own, such as the default output/")
+    for folder in sources:
+        if out == folder or out.is_relative_to(folder) or folder.is_relative_to(out):
+            return (f"the output folder overlaps {folder}, which the build reads",
+                    "build into a folder of its own, such as the default output/")
+    for name in (*OWNED_FOLDERS, *OWNED_FILES):
+        path = out / name
+        if path.is_symlink() and not path.resolve().is_relative_to(out):
+            return (f"{path} is a link to {path.resolve()}, outside the output folder",
+                    "remove the link: winback writes only inside the output folder")
+    if force or not out.is_dir():
+        return None
+    owner = _owner(out)
+    if owner == str(root) or (owner is None and (built_before or not any(out.iterdir()))):
+        return None
+    if owner is not None:
+        return f"the output folder holds the build of another project ({owner})", FORCE_HINT
+    names = sorted(path.name for path in out.iterdir())
+    found = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+    return f"the output folder has files that no winback build made: {found}", FORCE_HINT
+
+
+def _owner(out: Path) -> str | None:
+    """The project whose build made `out`, from its mark; None without one."""
+    try:
+        return str(json.loads((out / MARKER).read_text(encoding="utf-8"))["project"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@contextlib.contextmanager
+def claimed(out: Path, root: Path) -> Iterator[bool]:
+    """Mark `out` as this project's build and hold it while the build writes; yields
+    False when another build holds it."""
+    out.mkdir(parents=True, exist_ok=True)
+    # O_NOFOLLOW: a mark that is a link must not lead the build to write elsewhere.
+    fd = os.open(out / MARKER, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            handle.truncate()
+            handle.write(json.dumps({"built_by": "winback", "project": str(root)}) + "\n")
+            handle.flush()
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

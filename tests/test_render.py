@@ -173,8 +173,8 @@ def test_hostile_markdown_is_sanitised(project_dir):
         (7, 1, "raw <script> is removed from dossiers and briefs"),
         (8, 18, "event handler attribute onerror is removed"),
         (8, 46, "'javascript:' URLs are removed"),
-        (9, 11, "image 'http://tracker.example/pixel.png' is removed: images must be files "
-                "inside the project, by a plain relative path"),
+        (9, 11, "image 'http://tracker.example/pixel.png' is removed: it names a scheme, a "
+                "drive or a host"),
         (9, 45, "raw <iframe> is removed from dossiers and briefs"),
     ]
     assert all(not p.is_error and p.field == "Why they signed" for p in report.problems)

@@ -9,8 +9,11 @@ new inputs is redone. Dossiers and then PDF briefs are made by workers
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -25,23 +28,30 @@ from generator.cache import (
     stat_of,
     unchanged,
 )
-from generator.derive import BuildDate, Dossier, build_date, derive
+from generator.derive import BuildDate, BuildDateError, Dossier, build_date, derive
 from generator.history import FileHistory, RepoHistory, read_history
 from generator.ics import account_events, calendar
+from generator.load import is_regular
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
-from generator.portfolio import FailedAccount, portfolio
+from generator.portfolio import FailedAccount, owner_spelling_problems, portfolio
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
-from generator.render import RenderError, Renderer, theme_files
+from generator.render import MarkdownError, RenderError, Renderer, theme_files
+from generator.schema import Account
 from generator.validate import read_account
-from generator.workers import run_all
-from generator.write import OutputDir
+from generator.workers import Failure, report_progress, run_all
+from generator.write import OutputDir, claimed, refusal
 
 log = logging.getLogger("winback")
 
 PORTFOLIO = "portfolio"  # the portfolio's key among the pages; account slugs are the others
 LETTERS_PDF = "-letters.pdf"
-POOL_THRESHOLD = 40  # fewer dossiers than this are made in-process: a pool costs more
+DATE_HINT = ("set SOURCE_DATE_EPOCH to seconds since 1970 (e.g. 1795651200), or give "
+             "--today YYYY-MM-DD")
+POOL_THRESHOLD = 40  # fewer dossiers than this share one worker: starting more costs more
+INTERNAL_HINT = "this is a fault in winback: please report it with the account file"
+SLOW_HINT = ("shorten the section; look for long runs of brackets, '&#...;' references or deep "
+             "nesting; or raise dossier_time_limit in winback.yaml")
 
 
 class Progress(Protocol):
@@ -60,6 +70,7 @@ class BuildOptions:
     jobs: int = 1
     only: tuple[str, ...] = ()  # slugs; empty means every account, plus the portfolio
     clean: bool = False  # ignore the build state: rebuild everything
+    force: bool = False  # build into an output folder that holds files no build of ours made
     progress: Progress | None = None
 
 
@@ -75,6 +86,7 @@ class BuildReport:
     portfolio_pdf: bool = False
     failed: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    stopped: str = ""  # why nothing was built, when the build stopped before the accounts
 
     @property
     def warnings(self) -> int:
@@ -110,14 +122,28 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     options = options or BuildOptions()
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
-        return report  # a broken config would make every page wrong
-    with Cache(project).lock() as mine:
+        report.stopped = "fix the project's settings first"  # every page would be wrong
+        return report
+    try:
+        when = build_date(options.today)
+    except BuildDateError as exc:
+        return _stop(report, Problem(project.root, 0, 0, "", str(exc), DATE_HINT),
+                     "no date to build for")
+    refused = output_refusal(project, options.force)
+    if refused is not None:
+        return _stop(report, refused, "the output folder is refused")
+    with contextlib.ExitStack() as stack:
+        try:
+            mine = stack.enter_context(claimed(project.output_dir, project.root))
+        except OSError as exc:
+            return _stop(report, _write_failure(project.output_dir, exc),
+                         "the output folder cannot be written")
         if not mine:
-            report.problems.append(Problem(
+            return _stop(report, Problem(
                 project.output_dir, 0, 0, "", "another winback build is writing this folder",
-                "wait for it to finish, or build into another folder with --out"))
-            return report
-        run = _Run(project, options, report)
+                "wait for it to finish, or build into another folder with --out"),
+                "the output folder is busy")
+        run = _Run(project, options, when, report)
         run.accounts(_selected_files(project, options.only, report))
         if not options.only:
             run.remove_deleted()
@@ -126,6 +152,22 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
         if options.pdf:
             run.pdfs()
         run.finish()
+    return report
+
+
+def output_refusal(project: Project, force: bool = False) -> Problem | None:
+    """Why the project must not build into (or serve) its output folder, if it must not."""
+    cache = Cache(project)
+    sources = (project.root / "content", project.templates_dir, project.root / "archetypes",
+               cache.folder.parent, builtin_theme())
+    why = refusal(project.output_dir, project.root, [folder.resolve() for folder in sources],
+                  cache.state_file.exists(), force)
+    return Problem(project.output_dir, 0, 0, "", *why) if why else None
+
+
+def _stop(report: BuildReport, problem: Problem, why: str) -> BuildReport:
+    report.problems.append(problem)
+    report.stopped = why
     return report
 
 
@@ -144,15 +186,21 @@ def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport
 class _Run:
     """One build: what is stale is redone, what is not is taken from the state."""
 
-    def __init__(self, project: Project, options: BuildOptions, report: BuildReport) -> None:
+    def __init__(self, project: Project, options: BuildOptions, when: BuildDate,
+                 report: BuildReport) -> None:
         self.project, self.options, self.report = project, options, report
-        self.when = build_date(options.today)
+        self.when = when
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
         if options.clean:
-            self.cache.clear()
-        self.previous = self.cache.load()
+            self._keep(self.cache.clear)
+        self.previous = State() if options.clean else self.cache.load()
+        if self.cache.damaged:
+            self.report.problems.append(Problem(
+                self.cache.state_file, 0, 0, "", f"the build state {self.cache.damaged}",
+                "nothing to do: this build starts afresh and saves a sound one",
+                Severity.WARNING))
         # `winback pdf SLUG` redoes some accounts and leaves the rest of the state as it was.
         self.state = (State(dict(self.previous.accounts), self.previous.portfolio)
                       if options.only else State())
@@ -184,9 +232,7 @@ class _Run:
         if self.options.progress:
             self.options.progress.start(len(stale), "Dossiers")
         run_all(stale, _AccountWorker, (self.project, self.when, self.options.strict), workers,
-                self._made, lambda task, exc: _AccountResult(
-                    task.path, task.key, [Problem(task.path, 0, 0, "", f"worker died: {exc}")],
-                    None))
+                self.project.config.dossier_time_limit, self._made, _account_failed)
 
     def _reuse(self, path: Path, record: Record) -> None:
         self.state.accounts[path.stem] = record
@@ -254,25 +300,33 @@ class _Run:
         previous = self.previous.portfolio
         if previous and previous.key == key and unchanged(previous.outputs, self.out.root):
             self.state.portfolio = previous
+            self.report.problems.extend(problem_from_dict(p) for p in previous.problems)
             self._print_portfolio()
             return
-        summary = portfolio(self._dossiers(), self._failed(), self.project.config, self.when)
-        record = Record(key)
+        dossiers = self._dossiers()
         try:
-            pages = {"index.html": self.renderer.index(summary)}
-            for owner in summary.owners:
-                pages[f"owners/{owner.slug}.html"] = self.renderer.owner(owner, summary)
-        except RenderError as exc:
-            self.report.problems.append(exc.problem)
+            summary = portfolio(dossiers, self._failed(), self.project.config, self.when)
+        except Exception as exc:  # noqa: BLE001 - reported; the accounts' pages stand
+            self.report.problems.append(_internal(self.project.accounts_dir, "making the "
+                                                  "portfolio", exc))
             self.state.portfolio = None
             return
-        pages["calendar.ics"] = calendar(summary.title, self._events(summary.dossiers))
-        for name, data in pages.items():
-            written = self._write(name, data)
+        record = Record(key)
+        for problem in owner_spelling_problems(summary.dossiers):
+            self._problem(record, problem)
+        # Each page is made and written on its own: one that fails is reported, the others
+        # are still written, and the next build tries again.
+        pages = {"index.html": lambda: self.renderer.index(summary),
+                 **{f"owners/{owner.slug}.html": functools.partial(self.renderer.owner, owner,
+                                                                   summary)
+                    for owner in summary.owners},
+                 "calendar.ics": lambda: calendar(summary.title, self._events(summary.dossiers))}
+        for name, make in pages.items():
+            written = self._make(name, make)
             if written is None:
-                self.state.portfolio = None  # the next build tries again
-                return
-            record.outputs[name] = written
+                record.key = ""
+            else:
+                record.outputs[name] = written
         for name in set(previous.outputs if previous else ()) - set(pages):
             if name == "portfolio.pdf" and previous:
                 record.outputs[name] = previous.outputs[name]
@@ -281,7 +335,21 @@ class _Run:
             else:
                 self.out.remove(name)  # an owner with no accounts left
         self.state.portfolio = record
-        self._print_portfolio()
+        if "index.html" in record.outputs:
+            self._print_portfolio()
+
+    def _make(self, name: str, make: Callable[[], str | bytes]) -> list[int] | None:
+        """Render and write one portfolio output; a failure is reported, not raised."""
+        try:
+            data = make()
+        except RenderError as exc:
+            self.report.problems.append(exc.problem)
+            return None
+        except Exception as exc:  # noqa: BLE001 - one page must not cost the others
+            self.report.problems.append(_internal(self.project.accounts_dir, f"making {name}",
+                                                  exc))
+            return None
+        return self._write(name, data)
 
     def _print_portfolio(self) -> None:
         self.print_pages.append(PrintPage(PORTFOLIO, self.project.accounts_dir, "index.html",
@@ -380,7 +448,8 @@ class _Run:
                 self._problem(record, Problem(page.source, 0, 0, "pdf", f"WeasyPrint: {message}",
                                               "", Severity.WARNING))
             if result.data is None:
-                self._problem(record, Problem(page.source, 0, 0, "pdf", result.error))
+                self._problem(record, Problem(page.source, 0, 0, "pdf", result.error,
+                                              result.hint))
                 self.report.failed.append(page.record)
                 record.outputs.pop(page.pdf_path, None)
                 record.pdf_keys.pop(page.pdf_path, None)
@@ -409,7 +478,7 @@ class _Run:
             self.report.pdfs.append(page.record)
 
     def _problem(self, record: Record | None, problem: Problem) -> None:
-        """A PDF problem: reported now, and again by rebuilds that reuse the brief."""
+        """A warning kept with its record: reported now, and again by rebuilds that reuse it."""
         self.report.problems.append(problem)
         if record is not None and problem.severity is Severity.WARNING:
             record.problems.append(problem_to_dict(problem))
@@ -417,16 +486,49 @@ class _Run:
     def finish(self) -> None:
         self.report.built.sort()
         self.report.failed = sorted(set(self.report.failed))
-        self._keep(lambda: self.cache.save(self.state))
-
-    def _keep(self, save) -> None:
-        """Save build state; failing costs only the speed of the next build."""
         try:
-            save()
+            self.out.remove_temporary()
+            if not self.options.only:
+                self._sweep()
         except OSError as exc:
             self.report.problems.append(Problem(
-                self.cache.folder, 0, 0, "", f"cannot save the build state: {exc.strerror or exc}",
-                "the next build will redo everything", Severity.WARNING))
+                self.out.root, 0, 0, "", f"cannot remove old outputs: {exc.strerror or exc}",
+                "fix the folder's permissions; the next build tries again", Severity.WARNING))
+        self._keep(self._save_state)
+
+    def _save_state(self) -> None:
+        if not self.options.only:
+            self.cache.sweep(set(self.report.built))
+        self.cache.save(self.state)
+
+    def _sweep(self) -> None:
+        """Remove, by their names, outputs this build would make but did not: pages of
+        accounts that are gone (even when the state that listed them was lost), of owners
+        with no accounts left, and theme files the theme no longer has."""
+        tracked = {name for record in self.state.accounts.values() for name in record.outputs}
+        current = {name for slug in self.report.built
+                   for page, brief in account_outputs(slug).items() for name in (page, brief)}
+        stale = [name for name in self.out.files("accounts")
+                 if name not in tracked and name not in current]
+        if self.state.portfolio is not None:
+            stale += [name for name in self.out.files("owners")
+                      if name not in self.state.portfolio.outputs]
+        stale += [name for name in self.out.files("assets") if name not in self.theme]
+        for name in stale:
+            self.out.remove(name)
+            log.debug("removed %s, which no account makes any more", name)
+
+    def _keep(self, change: Callable[[], None]) -> None:
+        """Change the build state; failing (a read-only project, say) costs only the speed
+        of the next build, and is said once."""
+        try:
+            change()
+        except OSError as exc:
+            if not any(p.path == self.cache.folder for p in self.report.problems):
+                self.report.problems.append(Problem(
+                    self.cache.folder, 0, 0, "", "cannot write the build state: "
+                    f"{exc.strerror or exc}", "built without it; the next build redoes "
+                    "everything", Severity.WARNING))
 
 
 # --- the dossier worker -------------------------------------------------------------
@@ -465,17 +567,28 @@ class _AccountWorker:
         self.cache = Cache(project)
 
     def run(self, task: _AccountTask) -> _AccountResult:
+        report_progress(0)
         dossier, problems = compile_account(self.project, task.path, self.when, self.strict,
                                             task.history, task.history_note)
         if dossier is None:
             return _AccountResult(task.path, task.key, problems, None)
+        lines = markdown_lines(dossier.account)
+        self.renderer.on_markdown = lambda text: report_progress(lines.get(text, 0))
         dossier_page, letters_page = account_outputs(dossier.slug)
         try:
             pages = {dossier_page: self.renderer.dossier(dossier),
                      letters_page: self.renderer.letters(dossier)}
+            events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
         except RenderError as exc:
             return _AccountResult(task.path, task.key, [*problems, exc.problem], None)
-        events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
+        except MarkdownError as exc:
+            problem = Problem(task.path, lines.get(exc.text, 0), 1, "",
+                              f"this Markdown cannot be converted ({exc})",
+                              "nest lists and quotes less deeply, or simplify the section")
+            return _AccountResult(task.path, task.key, [*problems, problem], None)
+        except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
+            return _AccountResult(task.path, task.key,
+                                  [*problems, _internal(task.path, "rendering", exc)], None)
         written: dict[str, list[int]] = {}
         for name, html in pages.items():
             try:
@@ -492,14 +605,48 @@ class _AccountWorker:
         return _AccountResult(task.path, task.key, problems, dossier, events, written)
 
 
+def _account_failed(task: _AccountTask, failure: Failure) -> _AccountResult:
+    """The stand-in result of an account whose worker was stopped or died."""
+    if failure.kind == "timeout":
+        where = "while converting the Markdown here" if failure.progress else ""
+        problem = Problem(task.path, failure.progress, 1 if failure.progress else 0, "",
+                          f"building the dossier {failure.detail} {where}".strip(), SLOW_HINT)
+    elif failure.kind == "died":
+        problem = Problem(task.path, 0, 0, "",
+                          f"building the dossier failed twice: {failure.detail}",
+                          "see whether the machine ran out of memory")
+    else:
+        problem = Problem(task.path, 0, 0, "", f"the dossier could not be built: "
+                          f"{failure.detail}", INTERNAL_HINT)
+    return _AccountResult(task.path, task.key, [problem], None)
+
+
+def markdown_lines(account: Account) -> dict[str, int]:
+    """Each Markdown text of an account, by the line it starts at."""
+    lines: dict[str, int] = {account.intro: account.intro_line}
+    for section in [*account.sections.values(), *account.notes]:
+        lines.setdefault(section.markdown, section.line)
+        for entry in section.entries:
+            lines.setdefault(entry.text, entry.line)
+    return lines
+
+
+def _internal(path: Path, stage: str, exc: Exception) -> Problem:
+    return Problem(path, 0, 0, "", f"failed while {stage}: {type(exc).__name__}: {exc}",
+                   INTERNAL_HINT)
+
+
 def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
                     history: FileHistory | None = None,
                     history_note: str = "") -> tuple[Dossier | None, list[Problem]]:
     """Load, validate and derive one account; None when it has blocking problems."""
-    account, problems = read_account(path, project.config, project.root)
+    account, problems = read_account(path, project.config)
     if account is None or any(p.is_error or strict for p in problems.problems):
         return None, problems.problems
-    dossier = derive(account, project.config, project.bank, when, history, history_note)
+    try:
+        dossier = derive(account, project.config, project.bank, when, history, history_note)
+    except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
+        return None, [*problems.problems, _internal(path, "deriving", exc)]
     return dossier, problems.problems
 
 
@@ -509,6 +656,8 @@ def _write_failure(path: Path, exc: OSError) -> Problem:
 
 
 def _read_bytes(path: Path) -> bytes:
+    if not is_regular(path):
+        return b""  # a pipe would never end; loading reports what the file is
     try:
         return path.read_bytes()
     except OSError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.load import is_account_name
 from generator.problems import Problem
 from generator.project import Project
 from generator.validate import read_account
@@ -26,7 +27,7 @@ def account_paths(project: Project, paths: tuple[Path, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix == ".md"))
+            found.extend(sorted(p for p in path.iterdir() if is_account_name(p)))
         elif path.suffix in (".yaml", ".yml"):
             continue  # winback.yaml and content/questions.yaml are checked on every run
         else:
@@ -38,6 +39,6 @@ def check(project: Project, paths: tuple[Path, ...] = ()) -> CheckReport:
     report = CheckReport(problems=list(project.problems))
     for path in account_paths(project, paths):
         report.files += 1
-        _account, log = read_account(path, project.config, project.root)
+        _account, log = read_account(path, project.config)
         report.problems.extend(log.problems)
     return report

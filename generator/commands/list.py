@@ -8,10 +8,11 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from generator.commands.build import BuildReport, compile_account
-from generator.derive import STATUS_LABELS, build_date
+from generator.commands.build import DATE_HINT, BuildReport, compile_account
+from generator.derive import STATUS_LABELS, BuildDateError, build_date
 from generator.history import read_history
 from generator.portfolio import FailedAccount, portfolio
+from generator.problems import Problem, visible
 from generator.project import Project
 
 
@@ -44,7 +45,11 @@ def list_accounts(project: Project, filters: Filters,
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
         return [], report
-    when = build_date(today)
+    try:
+        when = build_date(today)
+    except BuildDateError as exc:
+        report.problems.append(Problem(project.root, 0, 0, "", str(exc), DATE_HINT))
+        return [], report
     repo = read_history(project.accounts_dir, project.config.file_history)
     dossiers, failed = [], []
     for path in project.account_files():
@@ -77,6 +82,11 @@ def as_json(rows: list[Row]) -> str:
     return json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False)
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula, which can run
+# commands or send data away (=HYPERLINK(...), +cmd|...): such text is written after a quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def as_csv(rows: list[Row]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -86,13 +96,19 @@ def as_csv(rows: list[Row]) -> str:
         values = asdict(row)
         values["loss_reasons"] = " ".join(row.loss_reasons)
         values["value"] = "" if row.value is None else str(row.value)
-        writer.writerow(values[name] for name in names)
+        writer.writerow(_as_text(values[name]) for name in names)
     return buffer.getvalue()
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def as_table(rows: list[Row], currency: str) -> str:
     header = ("Account", "Status", "Owner", "Value", "Lost", "Next meeting", "Readiness")
-    lines = [(row.name, STATUS_LABELS[row.status], row.owner or "-",
+    lines = [(visible(row.name), STATUS_LABELS[row.status], visible(row.owner) or "-",
               f"{currency}{row.value:,.0f}" if row.value is not None else "-", row.lost or "-",
               row.next_meeting or "-", _readiness(row)) for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]

@@ -14,6 +14,7 @@ import jinja2
 
 from generator.load import SLUG, suggest_slug
 from generator.project import CONFIG_NAME, PACKAGE_DIR
+from generator.schema import MAX_NAME
 
 SCAFFOLD = PACKAGE_DIR / "scaffold"
 ARCHETYPE = Path("archetypes") / "account.md"  # a project's own copy overrides the built-in one
@@ -73,9 +74,12 @@ def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
     """content/accounts/<slug>.md from the archetype; refuses to overwrite. The slug is
     made from the name unless given."""
     name = name.strip()
+    if len(name) > MAX_NAME:
+        raise Refused(f"the name is {len(name)} characters long; the limit is {MAX_NAME}")
     if slug and not SLUG.match(slug):
         raise Refused(f"--slug '{slug}' is not a file name winback accepts: use lowercase "
-                      f"letters, digits and single hyphens, e.g. '{suggest_slug(slug) or 'tokyo-shoji'}'")
+                      "letters, digits and single hyphens, e.g. "
+                      f"'{suggest_slug(slug) or 'tokyo-shoji'}'")
     slug = slug or suggest_slug(name)
     if not slug:
         raise Refused(f"'{name}' has no Latin letters or digits to make a file name from; "

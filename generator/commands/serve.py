@@ -12,17 +12,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 import http.server
+import logging
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import unquote
 
 import watchfiles
 
-from generator.commands.build import BuildOptions, build
+from generator.commands.build import BuildOptions, build, output_refusal
 from generator.problems import Problem
 from generator.project import CONFIG_NAME, open_project
+
+log = logging.getLogger("winback")
 
 VERSION_PATH = "/__winback/version"
 RELOAD_SCRIPT = """<script>(function () {
@@ -35,6 +41,7 @@ RELOAD_SCRIPT = """<script>(function () {
   poll();
 }());</script>""" % VERSION_PATH
 WATCHED = ("content", "templates", "archetypes", CONFIG_NAME)
+WATCH_TICK_MS = 250  # how often the watcher wakes without a change: it then knows it runs
 
 
 @dataclass
@@ -45,7 +52,17 @@ class ServeOptions:
     livereload: bool = True
     pdf: bool = False
     today: dt.date | None = None
+    force: bool = False
     debounce_ms: int = 300
+    idle_seconds: float = 10.0  # a connection that sends nothing for this long is closed
+
+
+class Refused(Exception):
+    """The output folder may not be built into, so it is not served either."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
 
 
 @dataclass
@@ -63,9 +80,14 @@ class DevServer:
         self.on_build = on_build
         self.state = BuildState()
         self.stop = threading.Event()
-        self.output_dir = open_project(self.project_dir, options.out).output_dir
+        self.watching = threading.Event()  # set once changes are being watched
+        project = open_project(self.project_dir, options.out)
+        refused = output_refusal(project, options.force)
+        if refused is not None:  # serving the project folder would publish its secrets
+            raise Refused(refused)
+        self.output_dir = project.output_dir
         handler = partial(_Handler, self)
-        self.httpd = http.server.ThreadingHTTPServer((options.host, options.port), handler)
+        self.httpd = _Server((options.host, options.port), handler)
         self.httpd.daemon_threads = True
 
     @property
@@ -75,26 +97,47 @@ class DevServer:
 
     def rebuild(self) -> list[Problem]:
         """A build (incremental; the project is reopened since its config may have changed);
-        the open pages reload after it."""
+        the open pages reload after it. Whatever goes wrong is shown, never raised: the
+        watcher must outlive any one build."""
+        try:
+            problems = self._build()
+        except Exception as exc:  # noqa: BLE001
+            problems = [_fault(self.project_dir, "the rebuild", exc)]
+        self._publish(problems)
+        return problems
+
+    def _build(self) -> list[Problem]:
         project = open_project(self.project_dir, self.options.out)
-        self.output_dir = project.output_dir
+        if output_refusal(project, self.options.force) is None:
+            self.output_dir = project.output_dir  # else the old site is served; the build says why
         report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
-                                             jobs=1))
-        with self.state.lock:
-            self.state.problems = [p for p in report.problems if p.is_error]
-            self.state.version += 1
-        if self.on_build:
-            self.on_build(report.problems)
+                                             jobs=1, force=self.options.force))
         return report.problems
 
+    def _publish(self, problems: list[Problem]) -> None:
+        with self.state.lock:
+            self.state.problems = [p for p in problems if p.is_error]
+            self.state.version += 1
+        if self.on_build:
+            self.on_build(problems)
+
     def watch(self) -> None:
-        paths = [self.project_dir / name for name in WATCHED if (self.project_dir / name).exists()]
-        output = str(self.output_dir)
-        for _changes in watchfiles.watch(
-                *paths, stop_event=self.stop, debounce=self.options.debounce_ms,
-                watch_filter=lambda _change, path: not path.startswith(output),
-                raise_interrupt=False):
-            self.rebuild()
+        while not self.stop.is_set():
+            paths = [self.project_dir / name for name in WATCHED
+                     if (self.project_dir / name).exists()]
+            output = str(self.output_dir)
+            try:
+                for changes in watchfiles.watch(
+                        *paths, stop_event=self.stop, debounce=self.options.debounce_ms,
+                        watch_filter=lambda _change, path: not path.startswith(output),
+                        rust_timeout=WATCH_TICK_MS, yield_on_timeout=True,
+                        raise_interrupt=False):
+                    self.watching.set()
+                    if changes:
+                        self.rebuild()
+            except Exception as exc:  # noqa: BLE001 - a watched folder deleted, say
+                self._publish([_fault(self.project_dir, "watching for changes", exc)])
+                self.stop.wait(1)  # then watch again, from the folders there are now
 
     def start(self) -> None:
         """Serve and watch in background threads (the CLI then waits; tests drive it)."""
@@ -107,15 +150,42 @@ class DevServer:
         self.httpd.server_close()
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    # The standard 5 waiting connections make a browser with many tabs (each polling for
+    # reloads) wait a second per connection turned away.
+    request_queue_size = 64
+
+    def handle_error(self, request, client_address) -> None:
+        """One line instead of a traceback: a bad request must not look like a crash."""
+        error = sys.exc_info()[1]
+        log.warning("serve: a request from %s failed: %s: %s", client_address[0],
+                    type(error).__name__, error)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, server: DevServer, *args, **kwargs) -> None:
         self.dev = server
+        # Each connection holds a thread: one that sends nothing is closed after a while.
+        self.timeout = server.options.idle_seconds
         super().__init__(*args, directory=str(server.output_dir), **kwargs)
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # a request log on every reload poll would drown the build messages
 
+    def do_HEAD(self) -> None:  # noqa: N802 - the stdlib's name
+        if self._readable_path():
+            super().do_HEAD()
+
+    def _readable_path(self) -> bool:
+        """No file name holds a NUL byte; asking for one is answered, not crashed on."""
+        if "\x00" in unquote(self.path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad path")
+            return False
+        return True
+
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+        if not self._readable_path():
+            return
         if self.path == VERSION_PATH:
             self._send(str(self.dev.state.version).encode(), "text/plain; charset=utf-8")
             return
@@ -146,6 +216,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(body)
+
+
+def _fault(root: Path, what: str, exc: Exception) -> Problem:
+    return Problem(root, 0, 0, "", f"{what} failed: {type(exc).__name__}: {exc}",
+                   "this is a fault in winback: please report it; serve goes on watching")
 
 
 _EMPTY_PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
