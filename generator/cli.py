@@ -7,6 +7,7 @@ only what that command needs (a no-op rebuild is mostly start-up).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ import click
 from generator import __version__
 from generator.problems import did_you_mean, display_path, render_all
 from generator.workers import default_jobs
-from generator.project import open_project
+from generator.project import find_root, open_project
 from generator.render import plural
 from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range
 
@@ -90,13 +91,20 @@ class DateType(click.ParamType):
         return day
 
 
+PROJECT_HELP = ("Project folder (holds winback.yaml or content/accounts/) [default: this "
+                "folder or the nearest one above it that is a project].")
+NO_PROJECT = ("no winback project in {where} or a folder above it (no winback.yaml or "
+              "content/accounts/): run `winback init` to start one, cd into your project, "
+              "or name it with -C")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="winback")
 @click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=".", show_default=True, help="Project folder (holds content/accounts/).")
+              help=PROJECT_HELP)
 @click.option("-v", "--verbose", is_flag=True, help="Say what is written.")
 @click.pass_context
-def main(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
+def main(ctx: click.Context, project_dir: Path | None, verbose: bool) -> None:
     """Compile client account files into win-back dossiers.
 
     Each file in content/accounts/ is one client account: YAML facts
@@ -108,6 +116,28 @@ def main(ctx: click.Context, project_dir: Path, verbose: bool) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     ctx.obj = project_dir
+
+
+def in_project(command):
+    """A command that works on a project: it takes -C after its name too, and is given
+    the project's folder, found as git finds a repository. Outside any project it stops
+    with exit 2 and creates nothing."""
+    def remember(ctx: click.Context, _param, value: Path | None) -> None:
+        if value is not None:
+            ctx.meta["winback.project"] = value
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        ctx = click.get_current_context()
+        start = ctx.meta.get("winback.project") or ctx.find_root().params.get("project_dir")
+        root = find_root(start or Path.cwd())
+        if root is None:
+            click.echo(f"Error: {NO_PROJECT.format(where=start or 'this folder')}", err=True)
+            ctx.exit(2)
+        return command(root, *args, **kwargs)
+
+    return click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path),
+                        expose_value=False, callback=remember, help=PROJECT_HELP)(run)
 
 
 def build_options(command):
@@ -134,7 +164,7 @@ def build_options(command):
 @click.option("--pdf/--no-pdf", default=True, show_default=True,
               help="Also write a PDF brief next to each dossier.")
 @click.option("--clean", is_flag=True, help="Ignore what earlier builds left: rebuild everything.")
-@click.pass_obj
+@in_project
 def build(project_dir: Path, pdf: bool, clean: bool, **options) -> None:
     """Build every account into an HTML dossier site and PDF briefs.
 
@@ -145,8 +175,11 @@ def build(project_dir: Path, pdf: bool, clean: bool, **options) -> None:
 
 def _complete_slugs(ctx: click.Context, _param, incomplete: str) -> list[str]:
     """Shell completion for account slugs, from the project's files."""
-    root = (ctx.find_root().params.get("project_dir") or Path("."))
-    folder = Path(root) / "content" / "accounts"
+    start = ctx.meta.get("winback.project") or ctx.find_root().params.get("project_dir")
+    root = find_root(start or Path.cwd())
+    if root is None:
+        return []
+    folder = root / "content" / "accounts"
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.md") if p.stem.startswith(incomplete))
@@ -155,7 +188,7 @@ def _complete_slugs(ctx: click.Context, _param, incomplete: str) -> list[str]:
 @main.command(epilog=EPILOG_PDF)
 @click.argument("slugs", nargs=-1, required=True, shell_complete=_complete_slugs)
 @build_options
-@click.pass_obj
+@in_project
 def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
     """Render the dossier and PDF brief of the named accounts only."""
     _run_build(project_dir, pdf=True, only=slugs, **options)
@@ -252,7 +285,7 @@ class _BarProgress:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="How to print problems.")
-@click.pass_obj
+@in_project
 def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     """Validate account files; silent and exit 0 when all is well."""
     from generator.commands.check import check as run_check
@@ -279,7 +312,7 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
 @click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
               default="table", show_default=True, help="Output format.")
 @click.option("--today", type=DateType(), help="Date to count from (as for build).")
-@click.pass_obj
+@in_project
 def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_format,
                  today) -> None:
     """List accounts in the terminal: lost first, most valuable first."""
@@ -335,7 +368,7 @@ def init(directory: Path) -> None:
 @click.option("--owner", default="", help="Who owns the account.")
 @click.option("--slug", default="", help="The file name, without .md [default: made from NAME].")
 @click.option("--today", type=DateType(), help="Date to prefill lost/won_back with [default: today].")
-@click.pass_obj
+@in_project
 def new(project_dir: Path, name: str, status: str, owner: str, slug: str,
         today: dt.date | None) -> None:
     """Add content/accounts/<slug>.md for a client, from the archetype."""
@@ -382,7 +415,7 @@ def help_command(topic: str | None) -> None:
               help="Also rebuild the PDF briefs on each change (slower).")
 @click.option("--today", type=DateType(), help="As for build.")
 @click.option("--force", is_flag=True, help="As for build.")
-@click.pass_obj
+@in_project
 def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload: bool,
           pdf: bool, today: dt.date | None, force: bool) -> None:
     """Build, serve the site locally, and rebuild when a file is saved."""

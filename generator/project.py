@@ -26,6 +26,16 @@ def builtin_theme() -> Path:
     return packaged if packaged.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
+def find_root(start: Path) -> Path | None:
+    """The project that holds `start`, as git finds its repository: the nearest folder,
+    `start` itself or one above it, with a winback.yaml or a content/accounts/ folder."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / "content" / "accounts").is_dir():
+            return folder
+    return None
+
+
 def builtin_docs() -> Path:
     """The reference docs, which travel with the package like the theme."""
     packaged = PACKAGE_DIR / "docs"

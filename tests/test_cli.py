@@ -209,3 +209,42 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted(runner, project_dir, 
         ("Plain Corp", "'@Dana")]
     assert json.loads(invoke(runner, project_dir, "list", "--format", "json").stdout)[0][
         "name"].startswith("=HYPERLINK")  # JSON is data for programs: it stays as written
+
+
+# --- finding the project ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["build"], ["check"], ["list"], ["new", "Acme"],
+                                     ["pdf", "acme"], ["serve", "--port", "0"]])
+def test_outside_a_project_nothing_happens_and_it_says_why(runner, tmp_path, monkeypatch,
+                                                          command):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, command)
+    assert result.exit_code == 2
+    assert ("no winback project in this folder or a folder above it (no winback.yaml or "
+            "content/accounts/): run `winback init` to start one") in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no output/, no .winback-cache/, no content/
+
+
+def test_the_project_is_found_from_a_folder_inside_it(runner, project_dir, add_account,
+                                                      monkeypatch):
+    add_account("northwind", FULL_ACCOUNT)
+    monkeypatch.chdir(project_dir / "content" / "accounts")
+    result = runner.invoke(main, ["build", "--no-pdf", "--today", "2026-11-26"])
+    assert result.exit_code == 0, result.output
+    assert (project_dir / "output" / "index.html").is_file()
+    assert not (project_dir / "content" / "accounts" / "output").exists()
+    assert runner.invoke(main, ["check"]).exit_code == 0
+
+
+def test_the_project_option_goes_before_or_after_the_command(runner, project_dir, add_account,
+                                                             tmp_path, monkeypatch):
+    add_account("northwind", FULL_ACCOUNT)
+    monkeypatch.chdir(tmp_path)
+    before = runner.invoke(main, ["-C", str(project_dir), "list", "--format", "json"])
+    after = runner.invoke(main, ["list", "-C", str(project_dir), "--format", "json"])
+    assert before.exit_code == after.exit_code == 0
+    assert json.loads(before.stdout) == json.loads(after.stdout) != []
+    nowhere = tmp_path.parent / f"{tmp_path.name}-nowhere"  # outside the project folder
+    missing = runner.invoke(main, ["check", "-C", str(nowhere)])
+    assert missing.exit_code == 2 and f"no winback project in {nowhere}" in missing.stderr
