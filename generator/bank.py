@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, create_model
 
-from generator.load import YamlData, dotted, load_yaml_file
+from generator.load import YamlData, field_label, load_yaml_file
 from generator.problems import Problem, ProblemLog, did_you_mean
 from generator.schema import Config, QuestionBank, Schema
 from generator.validate import validate_model
@@ -148,7 +148,7 @@ def _check_placeholders(doc: YamlData, log: ProblemLog) -> None:
         problem = _placeholder_problem(text, allowed)
         if problem:
             where = doc.position(path)
-            log.error(where.line, where.column, dotted(tuple(path)), *problem)
+            log.error(where.line, where.column, field_label(tuple(path)), *problem)
 
 
 def _placeholder_problem(text: str, allowed: frozenset[str]) -> tuple[str, str] | None:
@@ -188,7 +188,7 @@ def _check_reasons(doc: YamlData, log: ProblemLog, config: Config) -> None:
         for reason in reasons:
             if reason not in known:
                 where = doc.position((*path, reason), prefer_key=True)
-                log.error(where.line, where.column, dotted((*path, reason)),
+                log.error(where.line, where.column, field_label((*path, reason)),
                           f"'{reason}' is not a known loss reason",
                           did_you_mean(str(reason), sorted(known)) or
                           "add it under loss_reasons: in winback.yaml")

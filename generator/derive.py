@@ -258,7 +258,7 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
     open_complaints = _newest_first(e for e in complaints if not e.checked)
     resolved = _newest_first(e for e in complaints if e.checked)
     people = _people(facts.people)
-    upcoming = bool(facts.meeting and facts.meeting.when.date() >= as_of)
+    upcoming = bool(facts.meeting and facts.meeting.day >= as_of)
     readiness = _readiness(account, upcoming)
     follow_ups = _follow_ups(account, as_of)
     return Dossier(
@@ -336,7 +336,7 @@ def _is_dont(text: str) -> bool:
 def _clear_first(follow_ups: tuple[FollowUpItem, ...], facts: Facts, upcoming: bool,
                  as_of: dt.date) -> tuple[FollowUpItem, ...]:
     """Open promises that are overdue, or fall due before the meeting (or this week)."""
-    before = facts.meeting.when if upcoming else dt.datetime.combine(
+    before = facts.meeting.at if upcoming else dt.datetime.combine(
         as_of + dt.timedelta(days=7), dt.time())
     return tuple(f for f in follow_ups if f.state != "done" and f.item.due <= before)
 

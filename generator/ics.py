@@ -74,15 +74,19 @@ def _events(dossier: Dossier, meeting_minutes: int) -> list:
     return events
 
 
-def _event(ident: str, stamp: dt.datetime, start: dt.datetime, minutes: int, summary: str,
-           description: str):
+def _event(ident: str, stamp: dt.datetime, start: dt.datetime | dt.date, minutes: int,
+           summary: str, description: str):
+    """An event; a date without a time (a meeting whose time is not set) is all day."""
     import icalendar
 
     event = icalendar.Event()
     event.add("uid", f"{ident}@winback")
     event.add("dtstamp", stamp)
     event.add("dtstart", start)
-    event.add("duration", dt.timedelta(minutes=minutes))
+    if isinstance(start, dt.datetime):
+        event.add("duration", dt.timedelta(minutes=minutes))
+    else:
+        event.add("dtend", start + dt.timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description)
     return event

@@ -215,13 +215,8 @@ def parse_yaml(text: str, log: ProblemLog, first_line: int) -> YamlData:
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        # An unclosed quote is found at the end of the file; its start is the useful spot.
-        opening = exc.context and "quoted scalar" in exc.context
-        mark = (exc.context_mark if opening else None) or exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else first_line
-        column = mark.column + 1 if mark else 1
-        problem = "this quote is never closed" if opening else exc.problem or exc.context
-        log.error(line, column, "", f"YAML syntax: {problem}", _yaml_hint(exc))
+        line, column, message, hint = _yaml_problem(exc, text.splitlines(), first_line)
+        log.error(line, column, "", message, hint)
         return YamlData(broken=True)
     except yaml.YAMLError as exc:
         log.error(first_line, 1, "", f"YAML syntax: {exc}")
@@ -317,14 +312,14 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 where = self.position(key_node)
-                self.log.error(where.line, where.column, dotted(path), "a key must be plain text")
+                self.log.error(where.line, where.column, field_label(path), "a key must be plain text")
                 continue
             key = str(self.build_scalar(key_node))
             key_path = (*path, key)
             where = self.position(key_node)
             if key in result:
                 first = self.keys[key_path]
-                self.log.error(where.line, where.column, dotted(key_path),
+                self.log.error(where.line, where.column, field_label(key_path),
                                f"duplicate key (first set on line {first.line})",
                                "keep one of the two; YAML would silently use the last")
                 continue
@@ -341,24 +336,79 @@ class _Builder:
             return node.value
 
 
-def dotted(path: YamlPath) -> str:
-    text = ""
+# What one item of a list is called in messages: "follow-up 2", not "follow_ups[1]".
+ITEM_NAMES = {"follow_ups": "follow-up", "people": "person", "loss_reasons": "loss reason",
+              "approaches": "approach", "with": "attendee", "ours": "our attendee",
+              "letters": "letter", "offer": "offer", "cares_about": "care"}
+
+
+def field_label(path: YamlPath) -> str:
+    """Where a value stands, as a person counts: ("follow_ups", 1, "due") reads
+    "follow-up 2, due"; ("meeting", "with", 0) reads "meeting, attendee 1"."""
+    words: list[str] = []
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-    return text
+        if isinstance(part, int):
+            listed = words.pop() if words else "item"
+            words.append(f"{ITEM_NAMES.get(listed, listed + ' item')} {part + 1}")
+        else:
+            words.append(str(part))
+    return ", ".join(words)
 
 
-def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
+KEY_AT = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>[^\s:#'\"][^:]*?):(?:[ \t]|$)")
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, lines: list[str],
+                  first_line: int) -> tuple[int, int, str, str]:
+    """A YAML error as someone who is not a programmer can act on it: the file line and
+    column where the mistake is, what is wrong in plain words, and the fix."""
     problem = f"{exc.problem or ''} {exc.context or ''}"
+    mark = exc.problem_mark or exc.context_mark
+    index, column = (mark.line, mark.column + 1) if mark else (0, 1)
+    text = lines[index] if 0 <= index < len(lines) else ""
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark:
+        # An unclosed quote is found at the end of the file; its start is the useful spot.
+        return (exc.context_mark.line + first_line, exc.context_mark.column + 1,
+                "this quote is never closed",
+                "close the quote at the end of the text, or remove it")
     if "\\t" in problem or "\t" in problem or "tab" in problem:
-        return "indent with spaces, not tabs"
-    if "quoted scalar" in problem:
-        return "close the quote, or remove it"
+        return index + first_line, column, "a tab is used to indent this line", (
+            "indent with spaces, not tabs")
+    if "could not find expected ':'" in problem and exc.context_mark:
+        # Found on the line after; the line that lacks the ':' is where the field began.
+        return (exc.context_mark.line + first_line, exc.context_mark.column + 1,
+                "this line has no ':' after its field name",
+                "write it as 'field: value'; if it continues the text above, put that text "
+                "in quotes")
     if "mapping values are not allowed" in problem:
-        return "put text containing ': ' in quotes"
+        if ": " not in text[:column - 1] and KEY_AT.match(text):
+            return (index + first_line, _indent(text) + 1,
+                    *_misaligned(lines, index, first_line, "more than"))
+        return (index + first_line, column, "this text has ': ' in it, which YAML reads as the "
+                "start of another field", "put the whole value in quotes, e.g. "
+                "name: \"Acme: the company\"")
     if "expected <block end>" in problem or "indentation" in problem:
-        return "check the indentation of this line against the lines above"
-    return "check the YAML syntax on this line"
+        return (index + first_line, _indent(text) + 1,
+                *_misaligned(lines, index, first_line, "differently from"))
+    return index + first_line, column, f"YAML syntax: {exc.problem or exc.context}", (
+        "check the punctuation and indentation of this line")
+
+
+def _misaligned(lines: list[str], index: int, first_line: int, how: str) -> tuple[str, str]:
+    """What to say of a line indented wrongly: the field above it to line up with."""
+    for number in range(index - 1, -1, -1):
+        above = KEY_AT.match(lines[number])
+        if above:
+            spaces, key = len(above.group("lead")), above.group("key")
+            start = (f"with {spaces} space{'' if spaces == 1 else 's'}" if spaces
+                     else "at the beginning of the line")
+            return (f"this line is indented {how} '{key}' on line {number + first_line}",
+                    f"if it belongs with '{key}', start it {start}, as that line does")
+    return "this line is indented wrongly", "check its indentation against the lines above"
+
+
+def _indent(text: str) -> int:
+    return len(text) - len(text.lstrip(" "))
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:

@@ -105,7 +105,7 @@ def _sort_key(value: dt.datetime | dt.date | None) -> dt.datetime:
 
 def if_no(account: Account, config: Config, as_of: dt.date) -> IfNo:
     facts = account.facts
-    base = max(facts.meeting.when.date(), as_of) if facts.meeting else as_of
+    base = max(facts.meeting.day, as_of) if facts.meeting else as_of
     news = tuple(e for e in account.entries("changes") if not e.checked)
     return IfNo(
         sponsor=facts.sponsor or config.sponsor,

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from generator.derive import STATUS_ORDER, BuildDate, Dossier, FollowUpItem
-from generator.load import suggest_slug
+from generator.load import field_label, suggest_slug
 from generator.problems import Problem, Severity
 from generator.schema import Config
 
@@ -146,7 +146,7 @@ def _totals(dossiers: tuple[Dossier, ...]) -> Totals:
 
 def _upcoming_meetings(dossiers: tuple[Dossier, ...]) -> tuple[Dossier, ...]:
     upcoming = [d for d in dossiers if d.facts.meeting and d.meeting_upcoming]
-    return tuple(sorted(upcoming, key=lambda d: (d.facts.meeting.when, d.slug)))
+    return tuple(sorted(upcoming, key=lambda d: (d.facts.meeting.at, d.slug)))
 
 
 def _due_follow_ups(dossiers: tuple[Dossier, ...]) -> tuple[DueFollowUp, ...]:
@@ -212,7 +212,8 @@ def _owner_names(dossier: Dossier) -> dict[str, str]:
     """The owner names of an account, by where they stand."""
     facts = dossier.facts
     names = {"owner": facts.owner}
-    names.update((f"follow_ups[{i}].owner", f.owner) for i, f in enumerate(facts.follow_ups))
+    names.update((field_label(("follow_ups", i, "owner")), f.owner)
+                 for i, f in enumerate(facts.follow_ups))
     return {place: name for place, name in names.items() if name}
 
 

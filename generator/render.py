@@ -79,6 +79,7 @@ class Renderer:
             money=self.money,
             longdate=longdate,
             monthyear=monthyear,
+            meeting_time=meeting_time,
             entry_date=entry_date,
             plural=plural,
             oneline=oneline,
@@ -274,6 +275,13 @@ def first_name(name: str) -> str:
 
 def weekday(value: dt.date | dt.datetime) -> str:
     return f"{value:%A}"
+
+
+def meeting_time(meeting) -> str:
+    """When a meeting is, in words: its day and time, or its day and 'time not set'."""
+    if meeting.time_set:
+        return longdate(meeting.when)
+    return f"{meeting.when:%a %-d %b %Y}, time not set"
 
 
 def monthyear(value: dt.date | None) -> str:

@@ -8,12 +8,30 @@ several fields to each other live in `validate`.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
+
+def _word(value):
+    """A word from a fixed vocabulary, read in any case and with spaces or underscores for
+    hyphens: 'Lost', 'At risk' and 'at_risk' are 'lost' and 'at-risk'."""
+    if isinstance(value, str):
+        return "-".join(value.strip().lower().replace("_", " ").split())
+    return value
+
+
 
 # Every date winback accepts, from account files, --today or SOURCE_DATE_EPOCH. Wide enough
 # for any real client relationship; narrow enough that date arithmetic never overflows and
@@ -47,11 +65,35 @@ MAX_ATTENDEES = 50
 MAX_FOLLOW_UPS = 200  # each can name an owner, and each owner is a page
 MAX_REASONS = 20  # each is a part of the meeting script
 
+def _needs_time(value):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        raise PydanticCustomError("datetime_without_time", "a date without a time")
+    return value
+
+
+def _day_or_time(value):
+    """A date and time, or a date alone (the time not set yet)."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = (dt.date.fromisoformat(text) if len(text) <= len("YYYY-MM-DD")
+                     else dt.datetime.fromisoformat(text))
+        except ValueError:
+            raise PydanticCustomError("datetime_parsing", "not a date and time") from None
+    if isinstance(value, dt.datetime):
+        return _check_datetime(value)
+    if isinstance(value, dt.date):
+        return _check_date(value)
+    raise PydanticCustomError("datetime_type", "not a date and time")
+
+
 Date = Annotated[dt.date, AfterValidator(_check_date)]
-DateTime = Annotated[dt.datetime, AfterValidator(_check_datetime)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_needs_time), AfterValidator(_check_datetime)]
+DayOrTime = Annotated[dt.datetime | dt.date, PlainValidator(_day_or_time)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
-ReasonId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+ReasonId = Annotated[str, BeforeValidator(_word),
+                     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 # Names become page and file names, headers and calendar titles: a bound keeps every one of
 # them possible (a file name has at most 255 bytes). Sentences are bounded more loosely.
 MAX_NAME = 120
@@ -65,7 +107,16 @@ OptionalSentence = Annotated[str, StringConstraints(strip_whitespace=True,
 # Annual value: a finite amount (.inf would print as '$inf'), up to a quadrillion.
 Money = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
-Status = Literal["lost", "at-risk", "won-back", "active"]
+
+
+def vocabulary(*words: str):
+    """A fixed set of words, as a type: validated in any case."""
+    return Annotated[Literal[words], BeforeValidator(_word)]
+
+
+def words_of(kind) -> tuple[str, ...]:
+    """The words of a `vocabulary` type."""
+    return typing.get_args(typing.get_args(kind)[0])
 
 
 @dataclass(frozen=True)
@@ -88,12 +139,13 @@ STATUS_KINDS: tuple[StatusKind, ...] = (
 )
 STATUS_BY_KEY = {kind.key: kind for kind in STATUS_KINDS}
 STATUSES: tuple[str, ...] = tuple(STATUS_BY_KEY)
-Role = Literal["decision-maker", "champion", "influencer", "user", "blocker", "other"]
+Status = vocabulary(*STATUSES)
+Role = vocabulary("decision-maker", "champion", "influencer", "user", "blocker", "other")
 PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u",
                      "pdf/a-2a", "pdf/a-3a", "pdf/a-4u"]
-Channel = Literal["email", "phone", "video", "in-person", "letter", "other"]
-LetterId = Literal["meeting-request", "thank-you", "summary"]
-Outcome = Literal["waiting", "declined", "agreed"]
+Channel = vocabulary("email", "phone", "video", "in-person", "letter", "other")
+LetterId = vocabulary("meeting-request", "thank-you", "summary")
+Outcome = vocabulary("waiting", "declined", "agreed")
 
 # The built-in loss-reason taxonomy; a project's winback.yaml may add to it.
 LOSS_REASONS: dict[str, str] = {
@@ -131,10 +183,24 @@ class Person(Schema):
 
 
 class Meeting(Schema):
-    when: DateTime
+    when: DayOrTime  # a date alone is a meeting whose time is not set yet
     where: OptionalSentence = ""
     with_: Annotated[list[Name], Field(max_length=MAX_ATTENDEES)] = Field(default=[], alias="with")
     ours: Annotated[list[Name], Field(max_length=MAX_ATTENDEES)] = []
+
+    @property
+    def time_set(self) -> bool:
+        return isinstance(self.when, dt.datetime)
+
+    @property
+    def day(self) -> dt.date:
+        return self.when.date() if isinstance(self.when, dt.datetime) else self.when
+
+    @property
+    def at(self) -> dt.datetime:
+        """When it starts, for ordering; a meeting with no time set counts from midnight."""
+        return self.when if isinstance(self.when, dt.datetime) else dt.datetime.combine(
+            self.when, dt.time())
 
 
 class FollowUp(Schema):

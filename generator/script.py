@@ -247,7 +247,7 @@ def _agenda(bank: QuestionBank, meeting) -> tuple[AgendaSlot, ...]:
     questions = plan.meeting_minutes - plan.opening - plan.summary - plan.ask
     slots = (("Opening", plan.opening), ("Questions, then listen", questions),
              ("Summarise back what you heard", plan.summary), ("Before you leave", plan.ask))
-    start = meeting.when if meeting else None
+    start = meeting.when if meeting and meeting.time_set else None
     result = []
     for title, minutes in slots:
         result.append(AgendaSlot(title, minutes, start))

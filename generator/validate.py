@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import BodyLine, RawAccount, RawSection, YamlData, dotted, load_account
+from generator.load import BodyLine, RawAccount, RawSection, YamlData, field_label, load_account
 from generator.problems import ProblemLog, clip, did_you_mean
 from generator.schema import (
     FIRST_DATE,
@@ -25,6 +25,7 @@ from generator.schema import (
     SECTIONS,
     Account,
     Channel,
+    words_of,
     Config,
     Entry,
     Facts,
@@ -39,11 +40,12 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 ITEM = re.compile(r"^[-*+][ \t]+(?P<rest>.*)$")
 CHECKBOX = re.compile(r"^\[(?P<mark>[ xX])\][ \t]+")
 DATE_LIKE = re.compile(r"^(?P<date>\d{1,4}-\d{1,2}-\d{1,2})(?![\d-])")
+OTHER_DATE = re.compile(r"^(?P<date>\d{1,4}[/.]\d{1,2}[/.]\d{1,4})(?=[ \t]*[:(]|[ \t]+[-\u2013\u2014])")
 PARTY = re.compile(r"^[ \t]*\((?P<party>[^()]+)\)")
 SEPARATOR = re.compile(r"^[ \t]*(?::|[-\u2013\u2014](?=[ \t]))[ \t]*")
 FENCE_LINE = re.compile(r"^\s{0,3}(```|~~~)")
 DETAIL = re.compile(r"^[ \t]+[-*+][ \t]+(?P<key>[A-Za-z][A-Za-z ]{0,20}):[ \t]*(?P<value>.*)$")
-CHANNELS = typing.get_args(Channel)
+CHANNELS = words_of(Channel)
 
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-09-30"
 DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-12-03 10:00"
@@ -88,23 +90,24 @@ def _report(model: type[BaseModel], error: Any, doc: YamlData, log: ProblemLog) 
         loc = loc[:-1]
         where = doc.position(loc, prefer_key=True)
         message, hint = _explain(kind, error, loc[-1])
-        log.error(where.line, where.column, dotted(loc), message, hint)
+        log.error(where.line, where.column, field_label(loc), message, hint)
         return
     value = error.get("input")
     if kind == "missing":
         where = doc.position(loc[:-1], prefer_key=True)
-        log.error(where.line, where.column, dotted(loc), "required field is missing",
+        log.error(where.line, where.column, field_label(loc), "required field is missing",
                   f"add '{loc[-1]}:' here")
         return
     if kind == "extra_forbidden":
         where = doc.position(loc, prefer_key=True)
         allowed = _allowed_keys(model, loc[:-1])
-        hint = did_you_mean(loc[-1], allowed) or f"allowed fields: {', '.join(allowed)}"
-        log.error(where.line, where.column, dotted(loc), "unknown field", hint)
+        hint = (_belongs_under(model, loc, doc) or did_you_mean(loc[-1], allowed)
+                or f"allowed fields: {', '.join(allowed)}")
+        log.error(where.line, where.column, field_label(loc), "unknown field", hint)
         return
     where = doc.position(loc)
     message, hint = _explain(kind, error, value)
-    log.error(where.line, where.column, dotted(loc), message, hint)
+    log.error(where.line, where.column, field_label(loc), message, hint)
 
 
 def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
@@ -118,12 +121,13 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
     if kind == "datetime_with_zone":
         return (f"{shown} has a time zone",
                 "write the local time without a zone: times are shown as written")
+    if kind == "datetime_without_time":
+        return (f"{value} has a date but no time: every promise has a time",
+                f"add the time, e.g. {value} 17:00")
     if kind.startswith("date_from_datetime") or kind.startswith("date_"):
-        reason = error.get("ctx", {}).get("error", "")
-        return f"{shown} is not a valid date{': ' + reason if reason else ''}", DATE_HINT
+        return _bad_date(value, shown, with_time=False)
     if kind.startswith("datetime_"):
-        reason = error.get("ctx", {}).get("error", "")
-        return f"{shown} is not a valid date and time{': ' + reason if reason else ''}", DATETIME_HINT
+        return _bad_date(value, shown, with_time=True)
     if kind == "string_type":
         hint = "put the text in quotes" if isinstance(value, (bool, int, float)) else ""
         return f"expected text, got {shown}", hint
@@ -158,10 +162,84 @@ def _explain(kind: str, error: Any, value: Any) -> tuple[str, str]:
     return error["msg"], ""
 
 
+def _bad_date(value: Any, shown: str, *, with_time: bool) -> tuple[str, str]:
+    """A date that is not YYYY-MM-DD: the form it seems to be in, and the same date as
+    winback reads it."""
+    text = str(value).strip()
+    day, _, time = text.partition(" ")
+    if isinstance(value, str) and iso_dates(text):  # a date alone, such as 31 Aug 2026
+        day, time = text, ""
+    fixed = iso_dates(day) if isinstance(value, str) else []
+    later = f" {time}" if time else (" 10:00" if with_time else "")
+    if len(fixed) == 1:
+        return (f"{shown} is not written year-month-day",
+                f"write {fixed[0].isoformat()}{later}")
+    if fixed:
+        first, second = fixed
+        return (f"{shown} could be {first:%-d %B} or {second:%-d %B}",
+                f"write {first.isoformat()}{later} or {second.isoformat()}{later}: "
+                "dates are year-month-day")
+    return (f"{shown} is not a valid date{' and time' if with_time else ''}",
+            DATETIME_HINT if with_time else DATE_HINT)
+
+
+# Dates written other common ways: 08/31/2026, 31.08.2026, 2026/8/31, 2026-8-31, 31 Aug 2026.
+NUMERIC_DAY_FIRST_OR_MONTH = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+NUMERIC_YEAR_FIRST = re.compile(r"^(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})$")
+NAMED_MONTH = ("%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y", "%B %d %Y", "%b %d %Y",
+               "%d %b, %Y", "%d %B, %Y")
+
+
+def iso_dates(text: str) -> list[dt.date]:
+    """The real dates a text written another common way can mean (two when the day and
+    the month could be either); none when it is not such a date."""
+    text = " ".join(text.split())
+    if found := NUMERIC_YEAR_FIRST.match(text):
+        year, month, day = map(int, found.groups())
+        return _real([(year, month, day)])
+    if found := NUMERIC_DAY_FIRST_OR_MONTH.match(text):
+        first, second, year = map(int, found.groups())
+        return _real([(year, first, second), (year, second, first)])
+    for form in NAMED_MONTH:
+        try:
+            return [dt.datetime.strptime(text, form).date()]
+        except ValueError:
+            continue
+    return []
+
+
+def _real(candidates: list[tuple[int, int, int]]) -> list[dt.date]:
+    found: list[dt.date] = []
+    for year, month, day in candidates:
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date not in found:
+            found.append(date)
+    return found
+
+
 def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a list" if isinstance(value, list) else "'key: value' pairs"
     return clip(repr(value) if isinstance(value, str) else str(value), 60)
+
+
+def _belongs_under(model: type[BaseModel], loc: tuple, doc: YamlData) -> str:
+    """A hint for a field written at the wrong indentation: 'when:' not indented under
+    the 'meeting:' above it makes 'meeting' empty and 'when' unknown."""
+    mapping: Any = doc.data
+    for part in loc[:-1]:
+        mapping = mapping[part] if isinstance(mapping, (dict, list)) else None
+    if not isinstance(mapping, dict):
+        return ""
+    for key, value in mapping.items():
+        if value is None and loc[-1] in _allowed_keys(model, (*loc[:-1], key)):
+            where = doc.position((*loc[:-1], key), prefer_key=True)
+            return (f"it belongs under '{key}:' on line {where.line}: indent it by "
+                    f"{where.column + 1} spaces")
+    return ""
 
 
 def _allowed_keys(model: type[BaseModel], path: tuple) -> list[str]:
@@ -222,11 +300,11 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
                  "name a colleague with no direct role in the account: answers are franker")
     for index, follow_up in enumerate(facts.follow_ups):
         if not follow_up.owner and not facts.owner:
-            log.warn(*at("follow_ups", index), f"follow_ups[{index}]", "follow-up has no owner",
+            log.warn(*at("follow_ups", index), field_label(("follow_ups", index)), "follow-up has no owner",
                      "add 'owner:' to it, or an owner for the account")
     for index, follow_up in enumerate(facts.follow_ups):
         if follow_up.aim is not None and follow_up.aim > follow_up.due:
-            log.warn(*at("follow_ups", index, "aim"), f"follow_ups[{index}].aim",
+            log.warn(*at("follow_ups", index, "aim"), field_label(("follow_ups", index, "aim")),
                      "the aim is after the promised time", "aim to deliver before 'due:'")
     if facts.meeting is None and any(a.outcome == "agreed" for a in facts.approaches):
         log.warn(*at("approaches"), "approaches", "they agreed to meet, but no meeting is recorded",
@@ -235,7 +313,7 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
         known = {person.name for person in facts.people}
         for index, name in enumerate(facts.meeting.with_):
             if known and name not in known:
-                log.warn(*at("meeting", "with", index), f"meeting.with[{index}]",
+                log.warn(*at("meeting", "with", index), field_label(("meeting", "with", index)),
                          f"'{name}' is not in people",
                          did_you_mean(name, sorted(known)) or "add them under people:")
 
@@ -252,10 +330,10 @@ def _check_reasons(facts: Facts, at, log: ProblemLog, reasons: dict[str, str]) -
         if reason not in reasons:
             hint = did_you_mean(reason, sorted(reasons)) or (
                 "add it under loss_reasons: in winback.yaml to extend the taxonomy")
-            log.error(*at("loss_reasons", index), f"loss_reasons[{index}]",
+            log.error(*at("loss_reasons", index), field_label(("loss_reasons", index)),
                       f"'{reason}' is not a known loss reason", hint)
         elif reason in seen:
-            log.warn(*at("loss_reasons", index), f"loss_reasons[{index}]",
+            log.warn(*at("loss_reasons", index), field_label(("loss_reasons", index)),
                      f"'{reason}' is listed twice", "remove the repeat")
         seen.add(reason)
     if facts.status in ("lost", "won-back") and not facts.loss_reasons:
@@ -358,20 +436,10 @@ def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None
         checked = box.group("mark") != " "
         column += box.end()
         text = text[box.end():]
-    date: dt.date | None = None
-    found = DATE_LIKE.match(text)
-    if found:
-        try:
-            date = dt.date.fromisoformat(found.group("date"))
-        except ValueError as exc:
-            log.error(line, column, kind.title,
-                      f"'{found.group('date')}' is not a valid date: {exc}", DATE_HINT)
-            return None
-        if not in_date_range(date):
-            log.error(line, column, kind.title, f"'{found.group('date')}' {RANGE_MESSAGE}",
-                      RANGE_HINT)
-            return None
-        text = text[found.end():]
+    dated = _item_date(kind, line, column, text, log)
+    if dated is None:
+        return None
+    date, text, undated_said = dated
     party_match = PARTY.match(text) if date else None
     party = party_match.group("party").strip() if party_match else ""
     if party_match:
@@ -382,8 +450,37 @@ def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None
     # Where `text` now starts on the item's first line (after "- ", box, date and supplier).
     start = 3 + len(" ".join([*item.parts, *more_text])) - len(text)
     text, markers = _markers(kind, line, start, text, log)
-    _check_entry(kind, line, column, checked, date, party, log)
+    _check_entry(kind, line, column, checked, date, party, log, undated_said)
     return Entry(line, text, date, checked, party, markers, details)
+
+
+def _item_date(kind: SectionKind, line: int, column: int, text: str,
+               log: ProblemLog) -> tuple[dt.date | None, str, bool] | None:
+    """The date an item starts with (None if it has none), the text after it, and whether
+    a warning about its date was given; None when its date is not a real one (an error,
+    reported here)."""
+    found = DATE_LIKE.match(text)
+    if found is None:
+        other = OTHER_DATE.match(text)
+        fixed = iso_dates(other.group("date")) if other else []
+        if fixed:
+            log.warn(line, column, kind.title, f"'{other.group('date')}' is not written "
+                     "year-month-day, so this item has no date",
+                     f"write {' or '.join(d.isoformat() for d in fixed)}")
+        return None, text, bool(fixed)
+    written = found.group("date")
+    try:
+        date = dt.date.fromisoformat(written)
+    except ValueError as exc:
+        fixed = iso_dates(written)
+        log.error(line, column, kind.title,
+                  f"'{written}' is not a valid date" + ("" if fixed else f": {exc}"),
+                  f"write {fixed[0].isoformat()}" if fixed else DATE_HINT)
+        return None
+    if not in_date_range(date):
+        log.error(line, column, kind.title, f"'{written}' {RANGE_MESSAGE}", RANGE_HINT)
+        return None
+    return date, text[found.end():], False
 
 
 def _markers(kind: SectionKind, line: int, start: int, text: str,
@@ -432,12 +529,13 @@ def _details(kind: SectionKind, item: _Item,
     return tuple(details), text
 
 
-def _check_entry(kind: SectionKind, line, column, checked, date, party, log: ProblemLog) -> None:
+def _check_entry(kind: SectionKind, line, column, checked, date, party, log: ProblemLog,
+                 undated_said: bool = False) -> None:
     title = kind.title
     if kind.checkbox and checked is None:
         log.error(line, 3, title, "item has no checkbox",
                   f"start it with '[ ] ' ({kind.checkbox[0]}) or '[x] ' ({kind.checkbox[1]})")
-    if kind.dated and date is None:
+    if kind.dated and date is None and not undated_said:
         log.warn(line, column, title, "item has no date", "start it with 'YYYY-MM-DD: '")
     if kind.key == "changes" and checked and date is None:
         log.warn(line, column, title, "done change has no date",
@@ -609,7 +707,7 @@ def _owner_places(facts: Facts, doc: YamlData) -> dict[str, tuple[int, int]]:
     for path in paths:
         if path in doc.values:
             where = doc.values[path]
-            places[dotted(path)] = (where.line, where.column)
+            places[field_label(path)] = (where.line, where.column)
     return places
 
 

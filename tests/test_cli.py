@@ -185,7 +185,7 @@ def test_terminal_escapes_from_a_file_are_never_printed(runner, project_dir, add
         result = invoke(runner, project_dir, *command)
         assert "\x1b" not in result.output and "\x07" not in result.output, command
     warned = invoke(runner, project_dir, "check").stderr
-    assert ("escapes.md:7:10: warning: meeting.with[0]: '\\x1b]0;PWNED\\x07\\x1b[2J' is not in "
+    assert ("escapes.md:7:10: warning: meeting, attendee 1: '\\x1b]0;PWNED\\x07\\x1b[2J' is not in "
             "people") in warned
     table = invoke(runner, project_dir, "list").stdout
     assert "Esc\\x1b]0;PWNED\\x07\\x1b[2J Corp" in table and "Dana\\x1b[31m Reyes" in table

@@ -73,7 +73,7 @@ def test_tab_indentation(tmp_path):
     _, log = load_bytes(tmp_path, b"---\nname: Acme\npeople:\n\t- name: Ann\n---\n")
     line, column, message, hint = first(log)
     assert (line, column) == (4, 1)
-    assert message.startswith("YAML syntax: found character '\\t'")
+    assert message == "a tab is used to indent this line"
     assert hint == "indent with spaces, not tabs"
 
 
@@ -82,15 +82,42 @@ def test_unclosed_quote(tmp_path):
     line, column, message, hint = first(log)
     assert (line, column) == (2, 7)
     assert len(log.problems) == 1
-    assert message == "YAML syntax: this quote is never closed"
-    assert hint == "close the quote, or remove it"
+    assert message == "this quote is never closed"
+    assert hint == "close the quote at the end of the text, or remove it"
 
 
 def test_bad_indentation(tmp_path):
+    """Said in words, at the line that is wrong, with the field to line up with."""
     _, log = load_bytes(tmp_path, b"---\nname: Acme\n  status: lost\n---\n")
-    line, column, message, _ = first(log)
-    assert (line, column) == (3, 9)
-    assert message == "YAML syntax: mapping values are not allowed here"
+    line, column, message, hint = first(log)
+    assert (line, column) == (3, 3)
+    assert message == "this line is indented more than 'name' on line 2"
+    assert hint == ("if it belongs with 'name', start it at the beginning of the line, as that "
+                    "line does")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # under-indented inside a list item: YAML says "expected <block end>"
+    (b"---\nname: Acme\npeople:\n  - name: Ann\n   title: Buyer\n---\n",
+     (5, 4, "this line is indented differently from 'name' on line 4",
+      "if it belongs with 'name', start it with 4 spaces, as that line does")),
+    # over-indented: YAML says "mapping values are not allowed here", whose usual hint
+    # (quote the text) would be wrong
+    (b"---\nname: Acme\npeople:\n  - name: Ann\n     title: Buyer\n---\n",
+     (5, 6, "this line is indented more than 'name' on line 4",
+      "if it belongs with 'name', start it with 4 spaces, as that line does")),
+    # a colon inside a value: there quoting is the fix
+    (b"---\nname: Acme: the company\n---\n",
+     (2, 11, "this text has ': ' in it, which YAML reads as the start of another field",
+      'put the whole value in quotes, e.g. name: "Acme: the company"')),
+    # a missing colon: YAML notices on the next line; the mistake is on this one
+    (b"---\nname: Acme\npeople:\n  - name: Ann\n    title Buyer\n    role: user\n---\n",
+     (5, 5, "this line has no ':' after its field name",
+      "write it as 'field: value'; if it continues the text above, put that text in quotes")),
+])
+def test_yaml_mistakes_in_plain_words(tmp_path, text, expected):
+    _, log = load_bytes(tmp_path, text)
+    assert first(log) == expected
 
 
 def test_duplicate_keys_are_errors(tmp_path):

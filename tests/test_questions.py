@@ -249,9 +249,9 @@ def test_unknown_placeholder_is_located(project_dir):
               competitor: ["Why {compettitor}?"]
               opening: ["Hello {name}"]
     """) == [
-        (4, 20, "add.statuses.lost.competitor[0]", "unknown placeholder {compettitor}",
+        (4, 20, "add, statuses, lost, competitor item 1", "unknown placeholder {compettitor}",
          "did you mean 'competitor'?"),
-        (5, 17, "add.statuses.lost.opening[0]", "unknown placeholder {name}",
+        (5, 17, "add, statuses, lost, opening item 1", "unknown placeholder {name}",
          "no placeholders are filled in here; write {{ and }} for braces"),
     ]
 
@@ -264,9 +264,9 @@ def test_placeholders_take_no_formats(project_dir):
               open_complaint: ["In {month:%d %b}?", "In {month!r}?", "In {month:{x.__class__}}"]
     """)
     assert [(p[2], p[3]) for p in problems] == [
-        ("replace.statuses.lost.open_complaint[0]", "placeholder {month} has a format ('%d %b')"),
-        ("replace.statuses.lost.open_complaint[1]", "placeholder {month} has a format ('!r')"),
-        ("replace.statuses.lost.open_complaint[2]",
+        ("replace, statuses, lost, open_complaint item 1", "placeholder {month} has a format ('%d %b')"),
+        ("replace, statuses, lost, open_complaint item 2", "placeholder {month} has a format ('!r')"),
+        ("replace, statuses, lost, open_complaint item 3",
          "placeholder {month} has a format ('{x.__class__}')"),
     ]
     assert problems[0][4] == "write just {month}: it is filled in as plain words"
@@ -287,8 +287,8 @@ def test_bank_changes_are_validated_like_everything_else(project_dir):
                 pricee: ["Why?"]
     """)
     assert problems == [
-        (4, 7, "add.statuses.lost.openning", "unknown field", "did you mean 'opening'?"),
-        (6, 9, "add.statuses.lost.by_reason.pricee", "'pricee' is not a known loss reason",
+        (4, 7, "add, statuses, lost, openning", "unknown field", "did you mean 'opening'?"),
+        (6, 9, "add, statuses, lost, by_reason, pricee", "'pricee' is not a known loss reason",
          "did you mean 'price'?")]
 
 
@@ -303,7 +303,7 @@ def test_broken_bank_stops_the_build(project_dir, add_account):
     write(project_dir / "content" / "questions.yaml", "add:\n  never: oops\n")
     result = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf"])
     assert result.exit_code == 1
-    assert "questions.yaml:2:10: add.never: expected a list, got 'oops'" in result.stderr
+    assert "questions.yaml:2:10: add, never: expected a list, got 'oops'" in result.stderr
     assert not (project_dir / "output").exists()
 
 
@@ -321,7 +321,7 @@ def test_format_specs_and_conversions_in_the_bank_are_refused(project_dir, wordi
           f'replace:\n  statuses:\n    lost:\n      open_complaint: ["{wording}"]\n')
     checked = CliRunner().invoke(main, ["-C", str(project_dir), "check"])
     assert checked.exit_code == 1
-    assert (f"questions.yaml:4:24: replace.statuses.lost.open_complaint[0]: placeholder {{month}} "
+    assert (f"questions.yaml:4:24: replace, statuses, lost, open_complaint item 1: placeholder {{month}} "
             f"has a format ({shown}) (write just {{month}}: it is filled in as plain words)"
             ) in checked.stderr
     built = CliRunner().invoke(main, ["-C", str(project_dir), "build", "--no-pdf"])

@@ -380,3 +380,20 @@ def test_an_image_leaving_the_folder_is_reported_on_its_own(problems_of):
         See ![plan](../../plan.png) for the layout.
     """))
     assert [(p.line, p.column, p.is_error) for p in problems] == [(7, 13, False)]
+
+
+def test_a_meeting_whose_time_is_not_set_is_shown_so_and_is_all_day(project_dir):
+    import icalendar
+
+    _, out = build_site(project_dir, acme=front("""
+        name: Acme
+        status: active
+        meeting:
+          when: 2026-12-10
+    """))
+    before = section((out / "accounts" / "acme.html").read_text(), "before")
+    assert "<strong>Thu 10 Dec 2026, time not set</strong>" in before
+    assert "00:00" not in before
+    (event,) = icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes()).walk("VEVENT")
+    assert event.decoded("dtstart") == dt.date(2026, 12, 10)
+    assert event.decoded("dtend") == dt.date(2026, 12, 11)

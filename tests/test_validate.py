@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, front, write
 
 from generator.project import open_project
@@ -59,7 +60,7 @@ def test_unknown_nested_key_lists_the_allowed_ones(problems_of):
             shoe_size: 9
     """))
     (problem,) = problems
-    assert (problem.line, problem.column, problem.field) == (6, 5, "people[0].shoe_size")
+    assert (problem.line, problem.column, problem.field) == (6, 5, "person 1, shoe_size")
     assert "allowed fields: cares_about, left, name, notes, role, title" == problem.hint
 
 
@@ -128,7 +129,7 @@ def test_impossible_date_in_follow_up_and_meeting(problems_of):
             channel: email
             what: Call
     """))
-    assert [(p.line, p.field) for p in problems] == [(5, "meeting.when"), (7, "follow_ups[0].due")]
+    assert [(p.line, p.field) for p in problems] == [(5, "meeting, when"), (7, "follow-up 1, due")]
     assert all("HH:MM" in p.hint for p in problems)
 
 
@@ -164,7 +165,7 @@ def test_unknown_loss_reason_with_suggestion(problems_of):
         lost: 2026-01-01
         loss_reasons: [price, servce-failure]
     """))
-    assert located(problems) == [(5, 23, "loss_reasons[1]", "'servce-failure' is not a known loss reason",
+    assert located(problems) == [(5, 23, "loss reason 2", "'servce-failure' is not a known loss reason",
                                   "did you mean 'service-failure'?")]
 
 
@@ -195,7 +196,7 @@ def test_every_problem_in_a_file_is_reported(problems_of):
         - No checkbox here.
     """))
     assert [(p.line, p.field) for p in only_errors(problems)] == [
-        (5, "value"), (6, "colour"), (7, "loss_reasons[0]"), (11, "Complaints"), (12, "Complaints")]
+        (5, "value"), (6, "colour"), (7, "loss reason 1"), (11, "Complaints"), (12, "Complaints")]
 
 
 def test_body_item_with_impossible_date(problems_of):
@@ -253,17 +254,18 @@ def test_meeting_attendee_not_in_people_is_a_warning(problems_of):
           with: [Priya Natarajn]
     """))
     (problem,) = problems
-    assert (problem.line, problem.field, problem.is_error) == (8, "meeting.with[0]", False)
+    assert (problem.line, problem.field, problem.is_error) == (8, "meeting, attendee 1", False)
     assert problem.hint == "did you mean 'Priya Natarajan'?"
 
 
 def test_config_is_validated_by_the_same_mechanism(project_dir):
-    write(project_dir / "winback.yaml", "title: Lost clients\ncurency: EUR\nloss_reasons:\n  Bad Id: x\n")
+    write(project_dir / "winback.yaml", "title: Lost clients\ncurency: EUR\nloss_reasons:\n"
+          "  Bad!Id: x\n  Red Tape: Regulation\n")
     project = open_project(project_dir)
     assert not project.ok
     assert [(p.line, p.column, p.field, p.hint) for p in sorted(project.problems)] == [
         (2, 1, "curency", "did you mean 'currency'?"),
-        (4, 3, "loss_reasons.Bad Id", "use lowercase letters, digits and hyphens"),
+        (4, 3, "loss_reasons, Bad!Id", "use lowercase letters, digits and hyphens"),
     ]
 
 
@@ -300,4 +302,111 @@ def test_follow_up_needs_an_owner_somewhere(problems_of):
             what: Send it
     """))
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (5, "follow_ups[0]", "follow-up has no owner")]
+        (5, "follow-up 1", "follow-up has no owner")]
+
+
+# --- messages a person who is not a programmer can act on ------------------------------
+
+
+def test_fixed_words_are_read_in_any_case(problems_of):
+    account, problems = problems_of(front("""
+        name: Acme
+        status: At Risk
+        people:
+          - name: Ann
+            role: Champion
+        follow_ups:
+          - due: 2026-12-01 10:00
+            channel: EMAIL
+            what: Call
+    """))
+    assert account is not None, problems
+    assert account.facts.status == "at-risk"
+    assert account.facts.people[0].role == "champion"
+    assert account.facts.follow_ups[0].channel == "email"
+
+
+@pytest.mark.parametrize("written, message, hint", [
+    ("08/31/2026", "'08/31/2026' is not written year-month-day", "write 2026-08-31"),
+    ("31.08.2026", "'31.08.2026' is not written year-month-day", "write 2026-08-31"),
+    ("2026/8/31", "'2026/8/31' is not written year-month-day", "write 2026-08-31"),
+    ("31 Aug 2026", "'31 Aug 2026' is not written year-month-day", "write 2026-08-31"),
+    ("08/09/2026", "'08/09/2026' could be 9 August or 8 September",
+     "write 2026-08-09 or 2026-09-08: dates are year-month-day"),
+])
+def test_dates_written_other_ways_are_named_and_corrected(problems_of, written, message, hint):
+    _, problems = problems_of(front(f"""
+        name: Acme
+        status: lost
+        lost: {written}
+    """))
+    (problem,) = [p for p in problems if p.is_error]
+    assert (problem.line, problem.field, problem.message, problem.hint) == (
+        4, "lost", message, hint)
+
+
+def test_item_dates_written_other_ways_are_corrected(problems_of):
+    _, problems = problems_of(front("""
+        name: Acme
+        status: active
+    """, """
+        ## Wins
+        - 08/31/2020: Shipped it.
+        - 2020-8-31: Shipped it again.
+    """))
+    assert [(p.line, p.is_error, p.message, p.hint) for p in problems] == [
+        (7, False, "'08/31/2020' is not written year-month-day, so this item has no date",
+         "write 2020-08-31"),
+        (8, True, "'2020-8-31' is not a valid date", "write 2020-08-31")]
+
+
+def test_a_promise_needs_a_time_and_a_meeting_may_wait_for_one(problems_of):
+    account, problems = problems_of(front("""
+        name: Acme
+        status: active
+        meeting:
+          when: 2026-12-10
+        follow_ups:
+          - due: 2026-12-01
+            channel: email
+            what: Send the report
+    """))
+    (problem,) = problems
+    assert (problem.line, problem.field, problem.message, problem.hint) == (
+        7, "follow-up 1, due", "2026-12-01 has a date but no time: every promise has a time",
+        "add the time, e.g. 2026-12-01 17:00")
+    _, fine = problems_of(front("""
+        name: Acme
+        status: active
+        meeting:
+          when: 2026-12-10
+    """), slug="other")
+    assert fine == []
+
+
+def test_a_field_not_indented_under_its_parent_says_so(problems_of):
+    _, problems = problems_of(front("""
+        name: Acme
+        status: active
+        meeting:
+        when: 2026-12-03 10:00
+    """))
+    (problem,) = problems
+    assert (problem.line, problem.field, problem.message, problem.hint) == (
+        5, "when", "unknown field", "it belongs under 'meeting:' on line 4: indent it by 2 spaces")
+
+
+def test_positions_in_lists_are_counted_from_one(problems_of):
+    _, problems = problems_of(front("""
+        name: Acme
+        status: active
+        follow_ups:
+          - due: 2026-12-01 10:00
+            channel: email
+            what: First
+          - due: 2026-12-02 10:00
+            channel: fax
+            what: Second
+    """))
+    (problem,) = problems
+    assert problem.field == "follow-up 2, channel"

@@ -136,8 +136,10 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
         try:
             mine = stack.enter_context(claimed(project.output_dir, project.root))
         except OSError as exc:
-            return _stop(report, _write_failure(project.output_dir, exc),
-                         "the output folder cannot be written")
+            return _stop(report, Problem(
+                project.output_dir, 0, 0, "", "cannot write the output folder: "
+                f"{exc.strerror or exc}", "choose a folder you can write to, with --out or "
+                "output_dir in winback.yaml"), "the output folder cannot be written")
         if not mine:
             return _stop(report, Problem(
                 project.output_dir, 0, 0, "", "another winback build is writing this folder",

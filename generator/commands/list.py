@@ -69,7 +69,8 @@ def list_accounts(project: Project, filters: Filters,
                 or (filters.reason and filters.reason not in facts.loss_reasons)
                 or (filters.not_ready and d.readiness.state != "not-ready")):
             continue
-        meeting = facts.meeting.when.strftime("%Y-%m-%d %H:%M") if (
+        meeting = facts.meeting.when.strftime(
+            "%Y-%m-%d %H:%M" if facts.meeting.time_set else "%Y-%m-%d") if (
             facts.meeting and d.meeting_upcoming) else ""
         value = None if facts.value is None else round(facts.value)
         rows.append(Row(d.slug, facts.name, facts.status, facts.owner, value,
