@@ -43,7 +43,7 @@ CACHE_DIR = ".winback-cache"
 # find the same names but costs a tenth of a second, most of a no-op rebuild.)
 TEMPLATE_REFERENCE = re.compile(
     r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 DIGEST_SIZE = 32  # bytes of SHA-256 before each kept dossier
 
 
@@ -75,6 +75,7 @@ class Record:
     outputs: dict[str, list[int]] = field(default_factory=dict)  # path -> [size, mtime_ns]
     problems: list[ProblemRecord] = field(default_factory=list)
     failed: str = ""  # the first blocking problem, when the account did not build
+    kept: bool = False  # failed, and its pages show the last good version of its file
     pdf_keys: dict[str, str] = field(default_factory=dict)  # PDF path -> its fingerprint
 
 

@@ -227,8 +227,11 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
     warnings = plural(report.warnings, "warning")
     if not report.ok or (strict and report.warnings):
         failed = len(set(report.failed))
-        made[0] = f"{len(report.built)} of {plural(report.accounts, 'dossier')}"
-        click.echo(f"Built {_and(made)} into {where}/: {failed} failed, {warnings} "
+        current = len(report.built) - len(report.kept)
+        made[0] = f"{current} of {plural(report.accounts, 'dossier')}"
+        kept = (f" ({plural(len(report.kept), 'brief')} kept from the last good version)"
+                if report.kept else "")
+        click.echo(f"Built {_and(made)} into {where}/: {failed} failed{kept}, {warnings} "
                    f"({elapsed:.2f} s).", err=True)
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it

@@ -159,6 +159,16 @@ class CheckIns:
 
 
 @dataclass(frozen=True)
+class Outdated:
+    """The file has errors now: the dossier shows its newest committed version without."""
+
+    problem: str  # the file's first error, as the reader prints it
+    commit: str  # the version shown
+    committed: dt.date
+    since: dt.date | None  # when the errors were committed; None: in edits not yet committed
+
+
+@dataclass(frozen=True)
 class MeetingPlan:
     """Who is in the room and who does what: the lead has no direct role in the
     account when we can manage it; the owner and the others listen."""
@@ -199,6 +209,7 @@ class Dossier:
     history: FileHistory | None  # None without git history
     history_note: str  # why there is no history
     stale: bool  # the file has not changed for longer than the config allows
+    outdated: Outdated | None = None  # made from an earlier version: the file has errors now
 
     @property
     def slug(self) -> str:
@@ -248,8 +259,10 @@ class Dossier:
 
 
 def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate,
-           history: FileHistory | None = None, history_note: str = "") -> Dossier:
-    """`history` is the account file's git history; `history_note` says why there is none."""
+           history: FileHistory | None = None, history_note: str = "",
+           outdated: Outdated | None = None) -> Dossier:
+    """`history` is the account file's git history; `history_note` says why there is none;
+    `outdated` that `account` is an earlier version of a file that has errors now."""
     as_of = when.day
     last = history.last if history else None
     facts = account.facts
@@ -290,6 +303,7 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
         history=history,
         history_note=history_note,
         stale=bool(last and (as_of - last.date).days > config.stale_after_days),
+        outdated=outdated,
     )
 
 

@@ -30,10 +30,18 @@ class Change:
 class FileHistory:
     changes: tuple[Change, ...]  # newest first
     edited: bool = False  # changed in the working tree since the last commit
+    repository: str = ""  # the repository's folder
+    name: str = ""  # the file's path in the repository
 
     @property
     def last(self) -> Change | None:
         return self.changes[0] if self.changes else None
+
+    def version(self, commit: str) -> str | None:
+        """The file as it was committed in `commit`; None when git cannot say."""
+        if not (self.repository and self.name):
+            return None
+        return _git(Path(self.repository), "show", f"{commit}:{self.name}")
 
 
 @dataclass(frozen=True)
@@ -46,10 +54,7 @@ class RepoHistory:
         return self.files.get(path.resolve()) if self.available else None
 
 
-def read_history(accounts_dir: Path, wanted: bool = True) -> RepoHistory:
-    """`wanted` is the project's `file_history` setting."""
-    if not wanted:
-        return RepoHistory(False, "turned off in winback.yaml (file_history: false)")
+def read_history(accounts_dir: Path) -> RepoHistory:
     if shutil.which("git") is None:
         return RepoHistory(False, "git is not installed")
     top = _git(accounts_dir, "rev-parse", "--show-toplevel")
@@ -71,9 +76,11 @@ def read_history(accounts_dir: Path, wanted: bool = True) -> RepoHistory:
                 found.append(change)
     status = _git(accounts_dir, "status", "--porcelain", "--no-renames", "--", ".") or ""
     edited = {(root / line[3:]).resolve() for line in status.splitlines() if len(line) > 3}
-    files = {path: FileHistory(tuple(found), path in edited) for path, found in changes.items()}
+    files = {path: FileHistory(tuple(found), path in edited, str(root),
+                               path.relative_to(root).as_posix())
+             for path, found in changes.items()}
     for path in edited - files.keys():
-        files[path] = FileHistory((), True)
+        files[path] = FileHistory((), True, str(root), path.relative_to(root).as_posix())
     return RepoHistory(True, "", files)
 
 

@@ -152,16 +152,21 @@ def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
                   "copy the account into content/accounts/ instead of linking to it")
         return None, log
     source = read_text(path)
-    log = source.log
     if source.text is None:
-        return None, log
+        return None, source.log
+    return parse_account(path, source.text, source.log)
+
+
+def parse_account(path: Path, text: str, log: ProblemLog) -> tuple[RawAccount | None, ProblemLog]:
+    """An account file's text, as `load_account` reads it: also the text of an earlier
+    version of the file, taken from git."""
     slug = path.stem
     if path.suffix != ".md":
         log.error(0, 0, "", f"file name '{path.name}' does not end in '.md'",
                   f"rename it to '{slug}.md'")
     if not SLUG.match(slug):
         log.error(0, 0, "", f"file name '{path.name}' is not a valid slug", _rename_hint(path))
-    lines = source.text.split("\n")
+    lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         log.error(1, 1, "", "file does not start with front matter",
                   "begin the file with a line '---', the YAML facts, and another '---'")
@@ -173,9 +178,9 @@ def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
         return None, log
     front = parse_yaml("\n".join(lines[1:closing]), log, first_line=2)
     body_lines = _without_comments("\n".join(lines[closing + 1:])).split("\n")
-    body = [BodyLine(closing + 2 + n, text) for n, text in enumerate(body_lines)]
+    body = [BodyLine(closing + 2 + n, line) for n, line in enumerate(body_lines)]
     intro, sections = split_sections(body)
-    account = RawAccount(path, slug, source.text, front, intro, sections)
+    account = RawAccount(path, slug, text, front, intro, sections)
     return account, log
 
 

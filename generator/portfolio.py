@@ -28,6 +28,7 @@ class FailedAccount:
     slug: str
     path: str
     first_problem: str
+    kept: bool = False  # its pages show the last good version of its file
 
 
 @dataclass(frozen=True)

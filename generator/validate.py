@@ -555,7 +555,7 @@ def check_references(account_sections: dict[str, Section], facts: Facts | None,
     changes = account_sections.get("changes")
     for entry in changes.entries if changes else ():
         for target in entry.detail_list("answers"):
-            if target not in dates and target not in reasons:
+            if target not in dates and target not in reasons and (facts or DATE_LIKE.match(target)):
                 log.warn(entry.line, 1, "What we changed", f"answers '{target}': no complaint "
                          "dated so and no loss reason of this account by that id",
                          did_you_mean(target, [*dates, *reasons]) or

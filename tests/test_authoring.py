@@ -268,6 +268,41 @@ def test_serve_shows_errors_in_the_page_until_fixed(server, project_dir):
     assert "winback-errors" not in fetch(server.url)
 
 
+def test_serve_shows_the_panel_in_the_flow_of_the_page_and_a_styled_missing_page(server,
+                                                                                project_dir):
+    path = project_dir / "content" / "accounts" / "northwind.md"
+    path.write_text(path.read_text().replace("status: lost", "status: lsot"))
+    wait_for_version(server, 1)
+    index = fetch(server.url)
+    opening = re.search(r"<body[^>]*>", index)
+    assert index[opening.end():].startswith('<section id="winback-errors"')
+    assert "position:fixed" not in index  # it pushes the page down; it covers nothing
+    with pytest.raises(urllib.error.HTTPError) as missing:  # no git: no last good brief
+        fetch(server.url + "accounts/northwind.html")
+    page = missing.value.read().decode("utf-8")
+    assert '<link rel="stylesheet" href="/assets/style.css">' in page
+    assert "Nothing here yet" in page and 'id="winback-errors"' in page
+
+
+def test_serve_shows_the_errors_over_the_last_good_page(project_dir, add_account):
+    git(project_dir, "init", "-q", "-b", "main")
+    path = add_account("northwind", FULL_ACCOUNT)
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "-m", "Northwind")
+    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, debounce_ms=50))
+    dev.rebuild()
+    dev.start()
+    try:
+        assert dev.watching.wait(10)
+        path.write_text(path.read_text().replace("status: lost", "status: lsot"))
+        wait_for_version(dev, 1)
+        page = fetch(dev.url + "accounts/northwind.html")
+        assert 'id="winback-errors"' in page and "lsot" in page
+        assert "$5,200,000" in page and "Out of date:" in page
+    finally:
+        dev.shutdown()
+
+
 def test_serve_stays_inside_the_output_folder(server, project_dir):
     with pytest.raises(urllib.error.HTTPError) as refused:
         fetch(server.url + "%2e%2e/content/accounts/northwind.md")

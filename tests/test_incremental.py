@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
@@ -163,3 +166,72 @@ def test_portfolio_is_right_when_the_kept_dossiers_are_lost(project_dir, add_acc
     build(open_project(project_dir, clean_out), BuildOptions(**OPTIONS, clean=True))
     assert tree(project_dir / "output") == tree(clean_out)
     assert "$10" in (project_dir / "output" / "index.html").read_text()
+
+
+# --- the last good brief ------------------------------------------------------------------
+
+
+def git_commit(root: Path, message: str, date: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Dana", "GIT_AUTHOR_EMAIL": "d@example.com",
+           "GIT_COMMITTER_NAME": "Dana", "GIT_COMMITTER_EMAIL": "d@example.com",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", "add", "."], cwd=root, check=True, env=env)
+    subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, check=True, env=env)
+
+
+@pytest.fixture
+def committed(project_dir, add_account):
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project_dir, check=True)
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("harlow", MINIMAL_ACCOUNT)
+    git_commit(project_dir, "Two accounts", "2026-11-20T10:00:00")
+    return project_dir
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_mistake_keeps_the_last_good_brief_marked_out_of_date(committed, tmp_path):
+    options = BuildOptions(today=TODAY, jobs=1)
+    assert build(open_project(committed), options).ok
+    account = committed / "content" / "accounts" / "northwind.md"
+    account.write_text(account.read_text().replace("status: lost", "status: lsot"))
+    report = build(open_project(committed), options)
+    assert not report.ok and report.failed == ["northwind"] and report.kept == ["northwind"]
+    out = committed / "output"
+    page = (out / "accounts" / "northwind.html").read_text()
+    assert "the account file has errors in edits not yet committed" in page
+    assert "status: &#39;lsot&#39; is not one of" in page
+    assert "committed 20 Nov 2026" in page and "$5,200,000" in page
+    assert (out / "accounts" / "northwind.pdf").is_file()
+    assert "Out of date" in subprocess.run(["pdftotext", str(out / "accounts" / "northwind.pdf"),
+                                            "-"], capture_output=True, text=True).stdout
+    index = (out / "index.html").read_text()
+    assert "Accounts with errors" in index and 'href="accounts/northwind.html">the last good' in index
+    # A clean build reads the same git history, so it makes the same files.
+    incremental = outputs(out)
+    clean = build(open_project(committed, tmp_path / "clean"), BuildOptions(today=TODAY, jobs=1))
+    assert clean.kept == ["northwind"]
+    assert outputs(tmp_path / "clean") == incremental
+
+
+def test_a_committed_mistake_says_since_when(committed):
+    account = committed / "content" / "accounts" / "northwind.md"
+    account.write_text(account.read_text().replace("status: lost", "status: lsot"))
+    git_commit(committed, "A typo", "2026-11-24T09:00:00")
+    build(open_project(committed), BuildOptions(today=TODAY, pdf=False))
+    page = (committed / "output" / "accounts" / "northwind.html").read_text()
+    assert "the account file has errors since 24 Nov 2026" in page
+    assert "committed 20 Nov 2026" in page
+
+
+def test_without_git_a_file_with_errors_has_no_pages(project_dir, add_account):
+    add_account("northwind", FULL_ACCOUNT)
+    assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
+    account = project_dir / "content" / "accounts" / "northwind.md"
+    account.write_text(account.read_text().replace("status: lost", "status: lsot"))
+    report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
+    assert report.kept == [] and report.failed == ["northwind"]
+    assert not (project_dir / "output" / "accounts" / "northwind.html").exists()

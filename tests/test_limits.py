@@ -102,7 +102,7 @@ def test_today_out_of_range_is_a_usage_error(project_dir):
 
 
 def test_an_exception_while_deriving_is_the_accounts_problem(project_dir, monkeypatch):
-    import generator.commands.build as build_module
+    import generator.pipeline as build_module
 
     real = build_module.derive
 

@@ -215,7 +215,7 @@ def test_broken_override_is_reported_at_its_line(project_dir):
     assert (problem.path.name, problem.line, problem.field) == ("dossier.html", 2, "template")
     assert "no_such_thing" in problem.message
     assert not (out / "accounts" / "northwind.html").exists()
-    assert "did not build" in (out / "index.html").read_text()
+    assert "Accounts with errors" in (out / "index.html").read_text()
 
 
 def test_same_input_gives_identical_output(project_dir):

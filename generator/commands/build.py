@@ -28,7 +28,7 @@ from generator.cache import (
     stat_of,
     unchanged,
 )
-from generator.derive import BuildDate, BuildDateError, Dossier, build_date, derive
+from generator.derive import BuildDate, BuildDateError, Dossier, build_date
 from generator.history import FileHistory, RepoHistory, read_history
 from generator.ics import account_events, calendar
 from generator.load import is_regular
@@ -37,8 +37,8 @@ from generator.portfolio import FailedAccount, owner_spelling_problems, portfoli
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
 from generator.render import MarkdownError, RenderError, Renderer, theme_files
+from generator.pipeline import INTERNAL_HINT, compile_account, internal
 from generator.schema import Account
-from generator.validate import read_account
 from generator.workers import Failure, report_progress, run_all
 from generator.write import OutputDir, claimed, refusal
 
@@ -49,7 +49,6 @@ LETTERS_PDF = "-letters.pdf"
 DATE_HINT = ("set SOURCE_DATE_EPOCH to seconds since 1970 (e.g. 1795651200), or give "
              "--today YYYY-MM-DD")
 POOL_THRESHOLD = 40  # fewer dossiers than this share one worker: starting more costs more
-INTERNAL_HINT = "this is a fault in winback: please report it with the account file"
 SLOW_HINT = ("shorten the section; look for long runs of brackets, '&#...;' references or deep "
              "nesting; or raise dossier_time_limit in winback.yaml")
 
@@ -79,6 +78,7 @@ class BuildReport:
     output_dir: Path
     accounts: int = 0
     built: list[str] = field(default_factory=list)  # slugs with a current dossier
+    kept: list[str] = field(default_factory=list)  # of the failed, those showing a last good one
     rebuilt: list[str] = field(default_factory=list)  # of those, made in this run
     pdfs: list[str] = field(default_factory=list)  # slugs with a current brief
     letter_pdfs: list[str] = field(default_factory=list)  # slugs with current letters
@@ -217,7 +217,7 @@ class _Run:
     # --- accounts ---------------------------------------------------------------
 
     def accounts(self, paths: list[Path]) -> None:
-        self.repo = repo = read_history(self.project.accounts_dir, self.project.config.file_history) if paths else None
+        self.repo = repo = read_history(self.project.accounts_dir) if paths else None
         stale: list[_AccountTask] = []
         for path in paths:
             self.report.accounts += 1
@@ -241,7 +241,9 @@ class _Run:
         self.report.problems.extend(problem_from_dict(p) for p in record.problems)
         if record.failed:
             self.report.failed.append(path.stem)
-        else:
+        if record.kept:
+            self.report.kept.append(path.stem)
+        if not record.failed or record.kept:
             self.report.built.append(path.stem)
             self._print(path.stem, path)
 
@@ -257,9 +259,8 @@ class _Run:
             record = Record("", dict(old.outputs), failed=result.problems[-1].headline(
                 self.project.root))
             self.report.failed.append(slug)
-        elif result.dossier is None or blocking:
-            first = (blocking or result.problems)[0]
-            record.failed = first.headline(self.project.root)
+        elif result.dossier is None:
+            record.failed = (blocking or result.problems)[0].headline(self.project.root)
             self.report.failed.append(slug)
             self.cache.forget(slug)
             # Its old pages go too: a dossier that no longer matches its file would
@@ -267,22 +268,30 @@ class _Run:
             for name in self.previous.accounts.get(slug, Record("")).outputs:
                 self.out.remove(name)
         else:
-            record.outputs.update(result.written)
-            old = self.previous.accounts.get(slug)
-            for pdf_name in account_outputs(slug).values():
-                if old and pdf_name in old.outputs:  # kept until remade or removed
-                    record.outputs[pdf_name] = old.outputs[pdf_name]
-                    if pdf_name in old.pdf_keys:
-                        record.pdf_keys[pdf_name] = old.pdf_keys[pdf_name]
-            self.fresh[slug] = result.dossier
-            self.fresh_events[slug] = result.events
-            self.report.built.append(slug)
-            self.report.rebuilt.append(slug)
-            self._print(slug, result.path)
-            log.debug("wrote the pages of %s", slug)
+            if blocking:  # the pages show the last good version: said on them
+                record.failed = blocking[0].headline(self.project.root)
+                record.kept = True
+                self.report.failed.append(slug)
+                self.report.kept.append(slug)
+            self._made_pages(slug, result, record)
         self.state.accounts[slug] = record
         if self.options.progress:
             self.options.progress.advance()
+
+    def _made_pages(self, slug: str, result: _AccountResult, record: Record) -> None:
+        record.outputs.update(result.written)
+        old = self.previous.accounts.get(slug)
+        for pdf_name in account_outputs(slug).values():
+            if old and pdf_name in old.outputs:  # kept until remade or removed
+                record.outputs[pdf_name] = old.outputs[pdf_name]
+                if pdf_name in old.pdf_keys:
+                    record.pdf_keys[pdf_name] = old.pdf_keys[pdf_name]
+        self.fresh[slug] = result.dossier
+        self.fresh_events[slug] = result.events
+        self.report.built.append(slug)
+        self.report.rebuilt.append(slug)
+        self._print(slug, result.path)
+        log.debug("wrote the pages of %s", slug)
 
     def _print(self, slug: str, source: Path) -> None:
         for html_name, pdf_name in account_outputs(slug).items():
@@ -309,7 +318,7 @@ class _Run:
         try:
             summary = portfolio(dossiers, self._failed(), self.project.config, self.when)
         except Exception as exc:  # noqa: BLE001 - reported; the accounts' pages stand
-            self.report.problems.append(_internal(self.project.accounts_dir, "making the "
+            self.report.problems.append(internal(self.project.accounts_dir, "making the "
                                                   "portfolio", exc))
             self.state.portfolio = None
             return
@@ -348,7 +357,7 @@ class _Run:
             self.report.problems.append(exc.problem)
             return None
         except Exception as exc:  # noqa: BLE001 - one page must not cost the others
-            self.report.problems.append(_internal(self.project.accounts_dir, f"making {name}",
+            self.report.problems.append(internal(self.project.accounts_dir, f"making {name}",
                                                   exc))
             return None
         return self._write(name, data)
@@ -382,7 +391,8 @@ class _Run:
 
     def _failed(self) -> list[FailedAccount]:
         return [FailedAccount(slug, str(display_path(self.project.accounts_dir / f"{slug}.md",
-                                                     self.project.root)), record.failed)
+                                                     self.project.root)), record.failed,
+                              record.kept)
                 for slug, record in sorted(self.state.accounts.items()) if record.failed]
 
     # --- theme assets and PDF briefs ---------------------------------------------
@@ -590,7 +600,7 @@ class _AccountWorker:
             return _AccountResult(task.path, task.key, [*problems, problem], None)
         except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
             return _AccountResult(task.path, task.key,
-                                  [*problems, _internal(task.path, "rendering", exc)], None)
+                                  [*problems, internal(task.path, "rendering", exc)], None)
         written: dict[str, list[int]] = {}
         for name, html in pages.items():
             try:
@@ -631,25 +641,6 @@ def markdown_lines(account: Account) -> dict[str, int]:
         for entry in section.entries:
             lines.setdefault(entry.text, entry.line)
     return lines
-
-
-def _internal(path: Path, stage: str, exc: Exception) -> Problem:
-    return Problem(path, 0, 0, "", f"failed while {stage}: {type(exc).__name__}: {exc}",
-                   INTERNAL_HINT)
-
-
-def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,
-                    history: FileHistory | None = None,
-                    history_note: str = "") -> tuple[Dossier | None, list[Problem]]:
-    """Load, validate and derive one account; None when it has blocking problems."""
-    account, problems = read_account(path, project.config)
-    if account is None or any(p.is_error or strict for p in problems.problems):
-        return None, problems.problems
-    try:
-        dossier = derive(account, project.config, project.bank, when, history, history_note)
-    except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
-        return None, [*problems.problems, _internal(path, "deriving", exc)]
-    return dossier, problems.problems
 
 
 def _write_failure(path: Path, exc: OSError) -> Problem:

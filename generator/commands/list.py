@@ -8,7 +8,8 @@ import io
 import json
 from dataclasses import asdict, dataclass, field
 
-from generator.commands.build import DATE_HINT, BuildReport, compile_account
+from generator.commands.build import DATE_HINT, BuildReport
+from generator.pipeline import compile_account
 from generator.derive import STATUS_LABELS, BuildDateError, build_date
 from generator.history import read_history
 from generator.portfolio import FailedAccount, portfolio
@@ -50,16 +51,17 @@ def list_accounts(project: Project, filters: Filters,
     except BuildDateError as exc:
         report.problems.append(Problem(project.root, 0, 0, "", str(exc), DATE_HINT))
         return [], report
-    repo = read_history(project.accounts_dir, project.config.file_history)
+    repo = read_history(project.accounts_dir)
     dossiers, failed = [], []
     for path in project.account_files():
         report.accounts += 1
         dossier, problems = compile_account(project, path, when, False, repo.of(path), repo.reason)
         report.problems.extend(problems)
-        if dossier is None:
+        if dossier is None or dossier.outdated:
             report.failed.append(path.stem)
-            failed.append(FailedAccount(path.stem, str(path), problems[0].headline()))
-        else:
+            failed.append(FailedAccount(path.stem, str(path), problems[0].headline(),
+                                        dossier is not None))
+        if dossier is not None:
             dossiers.append(dossier)
     rows = []
     for d in portfolio(dossiers, failed, project.config, when).dossiers:

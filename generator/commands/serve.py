@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import http.server
 import logging
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -200,14 +201,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         super().do_GET()
 
     def _decorate(self, page: str) -> str:
+        """The page with the last build's errors at its top, in the flow of the page so
+        that it covers nothing, and the reload script at its end."""
         with self.dev.state.lock:
             problems = list(self.dev.state.problems)
-        extra = _error_panel(problems, self.dev.project_dir) if problems else ""
-        if self.dev.options.livereload:
-            extra += RELOAD_SCRIPT
+        if problems:
+            panel = _error_panel(problems, self.dev.project_dir)
+            opening = BODY_TAG.search(page)
+            page = (page[:opening.end()] + panel + page[opening.end():] if opening
+                    else panel + page)
+        script = RELOAD_SCRIPT if self.dev.options.livereload else ""
         if "</body>" in page:
-            return page.replace("</body>", extra + "</body>", 1)
-        return page + extra
+            return page.replace("</body>", script + "</body>", 1)
+        return page + script
 
     def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
         self.send_response(status)
@@ -223,16 +229,24 @@ def _fault(root: Path, what: str, exc: Exception) -> Problem:
                    "this is a fault in winback: please report it; serve goes on watching")
 
 
+BODY_TAG = re.compile(r"<body[^>]*>", re.I)
+# A page that is not there (yet): in the site's own style, saying what to do.
 _EMPTY_PAGE = ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-               "<title>Not built</title></head><body><h1>Nothing here yet</h1>"
-               "<p>This page has not been built.</p></body></html>")
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+               "<title>Not built</title><link rel=\"stylesheet\" href=\"/assets/style.css\">"
+               "</head><body><header class=\"site\"><a class=\"brand\" href=\"/index.html\">"
+               "All accounts</a></header><main id=\"main\"><h1>Nothing here yet</h1>"
+               "<p>This page has not been built. If it is an account's, its file has errors "
+               "(listed above) and no earlier version of it without errors is committed in git; "
+               "fix the file and save it, and this page reloads by itself.</p></main>"
+               "</body></html>")
 
 
 def _error_panel(problems: list[Problem], root: Path) -> str:
     items = "".join(f"<li><code>{html.escape(p.headline(root))}</code></li>" for p in problems)
-    return ('<section id="winback-errors" role="alert" style="position:fixed;left:0;right:0;'
-            'bottom:0;max-height:50vh;overflow:auto;background:#fdf1e6;color:#1d232b;'
-            'border-top:4px solid #a3262a;padding:.75rem 1.25rem;font:14px/1.4 sans-serif;'
-            'z-index:1000"><h2 style="margin:0 0 .5rem;font-size:16px">The last build has '
-            f'{len(problems)} error{"s" if len(problems) != 1 else ""}; this page may be out of '
-            f'date</h2><ul style="margin:0;padding-left:1.2rem">{items}</ul></section>')
+    return ('<section id="winback-errors" role="alert" style="max-height:40vh;overflow:auto;'
+            'background:#fdf1e6;color:#1d232b;border-bottom:4px solid #a3262a;'
+            'padding:.75rem 1.25rem;font:14px/1.4 sans-serif"><h2 style="margin:0 0 .5rem;'
+            f'font-size:16px;border:0">The last build has {len(problems)} '
+            f'error{"s" if len(problems) != 1 else ""}; this page may be out of date</h2>'
+            f'<ul style="margin:0;padding-left:1.2rem">{items}</ul></section>')
