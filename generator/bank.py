@@ -15,13 +15,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, create_model
 
+from generator import paths
 from generator.load import YamlData, field_label, load_yaml_file
 from generator.problems import Problem, ProblemLog, did_you_mean
 from generator.schema import Config, QuestionBank, Schema
 from generator.validate import validate_model
 
 BUILTIN_BANK = Path(__file__).resolve().parent / "questions.yaml"
-PROJECT_BANK = Path("content") / "questions.yaml"
+PROJECT_BANK = paths.QUESTIONS
 
 # The placeholders each part's wordings may use; any other is an error. They are
 # filled with short facts (a month, a name), never with an account's notes.
@@ -92,7 +93,7 @@ def load_bank(root: Path, config: Config) -> tuple[QuestionBank | None, list[Pro
 
 
 def _read(path: Path, model, config: Config, problems: list[Problem]):
-    doc, _text, log = load_yaml_file(path)
+    doc, log = load_yaml_file(path)
     result = validate_model(model, doc, log) if doc is not None else None
     if result is not None and doc is not None:
         _check_placeholders(doc, log)

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import click
 
-from generator import __version__
+from generator import __version__, paths
 from generator.problems import did_you_mean, display_path, render_all
-from generator.workers import default_jobs
 from generator.project import find_root, open_project
-from generator.render import plural
 from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range
+from generator.text import plural
+from generator.workers import default_jobs
 
 log = logging.getLogger("winback")
 
@@ -179,7 +179,7 @@ def _complete_slugs(ctx: click.Context, _param, incomplete: str) -> list[str]:
     root = find_root(start or Path.cwd())
     if root is None:
         return []
-    folder = root / "content" / "accounts"
+    folder = root / paths.ACCOUNTS
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.md") if p.stem.startswith(incomplete))
@@ -197,7 +197,7 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
                jobs: int, pdf: bool, only: tuple[str, ...], force: bool,
                clean: bool = False) -> None:
-    from generator.commands.build import BuildOptions
+    from generator.commands.build import BuildOptions, remade_line, summary_line
     from generator.commands.build import build as run_build
 
     started = time.perf_counter()
@@ -213,39 +213,23 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         sys.exit(1)
     elapsed = time.perf_counter() - started
     where = display_path(report.output_dir, Path.cwd().resolve())
-    made = [plural(len(report.built), "dossier")]
-    if pdf:
-        made.append(plural(len(report.pdfs), "PDF brief"))
-        made.append(plural(len(report.letter_pdfs), "letters PDF"))
-    if report.portfolio_pdf:
-        made.append("the portfolio PDF")
-    remade = (f" ({plural(len(report.rebuilt), 'dossier')} and "
-              f"{plural(report.pdfs_made, 'PDF')} remade)"
-              if len(report.rebuilt) < len(report.built)
-              or report.pdfs_made < len(report.pdfs) + len(report.letter_pdfs)
-              else "")
+    made = summary_line(report)
+    remade = remade_line(report)
     warnings = plural(report.warnings, "warning")
     if not report.ok or (strict and report.warnings):
         failed = len(set(report.failed))
-        current = len(report.built) - len(report.kept)
-        made[0] = f"{current} of {plural(report.accounts, 'dossier')}"
         kept = (f" ({plural(len(report.kept), 'brief')} kept from the last good version)"
                 if report.kept else "")
-        click.echo(f"Built {_and(made)} into {where}/: {failed} failed{kept}, {warnings} "
+        click.echo(f"Built {made} into {where}/: {failed} failed{kept}, {warnings} "
                    f"({elapsed:.2f} s).", err=True)
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it
-        accounts = report.output_dir / "accounts"
         for slug in sorted(set(report.pdfs) | set(report.letter_pdfs)):
-            for name in ([f"{slug}.pdf"] if slug in report.pdfs else []) + (
-                    [f"{slug}-letters.pdf"] if slug in report.letter_pdfs else []):
-                click.echo(display_path(accounts / name, Path.cwd()))
-    opener = "" if only else f" Open {where}/index.html"
-    click.echo(f"Built {_and(made)} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}")
-
-
-def _and(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+            for name in ([paths.brief(slug)] if slug in report.pdfs else []) + (
+                    [paths.letters_pdf(slug)] if slug in report.letter_pdfs else []):
+                click.echo(display_path(report.output_dir / name, Path.cwd()))
+    opener = "" if only else f" Open {where}/{paths.INDEX}"
+    click.echo(f"Built {made} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}")
 
 
 @contextmanager
@@ -319,7 +303,13 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
 def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_format,
                  today) -> None:
     """List accounts in the terminal: lost first, most valuable first."""
-    from generator.commands.list import Filters, as_csv, as_json, as_table, list_accounts
+    from generator.commands.list import (
+        Filters,
+        as_csv,
+        as_json,
+        as_table,
+        list_accounts,
+    )
 
     project = open_project(project_dir)
     filters = Filters(tuple(statuses), owner, reason, not_ready)

@@ -227,6 +227,7 @@ class Dossier:
     def status_label(self) -> str:
         return self.kind.label
 
+    # The four statuses by name, for templates: `d.is_won_back`, not string comparisons.
     @property
     def is_lost(self) -> bool:
         return self.kind.key == "lost"
@@ -378,7 +379,7 @@ def _tenure(account: Account, as_of: dt.date) -> Span | None:
     facts = account.facts
     if facts.signed is None:
         return None
-    end = facts.lost if facts.status == "lost" and facts.lost else as_of
+    end = facts.lost if not STATUS_BY_KEY[facts.status].client and facts.lost else as_of
     return Span.between(facts.signed, end)
 
 
@@ -424,7 +425,7 @@ def _state(follow_up: FollowUp, as_of: dt.date) -> str:
 
 
 def _check_ins(facts: Facts, config: Config, as_of: dt.date) -> CheckIns | None:
-    if facts.status != "won-back" or facts.won_back is None:
+    if not STATUS_BY_KEY[facts.status].came_back or facts.won_back is None:
         return None
     start = facts.won_back
     settles = _add_months(start, config.check_in_first_months)

@@ -78,7 +78,6 @@ class RawSection:
 class RawAccount:
     path: Path
     slug: str
-    source: str
     front: YamlData
     intro: list[BodyLine]
     sections: list[RawSection]
@@ -180,7 +179,7 @@ def parse_account(path: Path, text: str, log: ProblemLog) -> tuple[RawAccount | 
     body_lines = _without_comments("\n".join(lines[closing + 1:])).split("\n")
     body = [BodyLine(closing + 2 + n, line) for n, line in enumerate(body_lines)]
     intro, sections = split_sections(body)
-    account = RawAccount(path, slug, text, front, intro, sections)
+    account = RawAccount(path, slug, front, intro, sections)
     return account, log
 
 
@@ -207,12 +206,12 @@ def _without_comments(body: str) -> str:
     return "".join(parts)
 
 
-def load_yaml_file(path: Path) -> tuple[YamlData | None, str | None, ProblemLog]:
+def load_yaml_file(path: Path) -> tuple[YamlData | None, ProblemLog]:
     """A whole-file YAML document (project config, question bank)."""
     source = read_text(path)
     if source.text is None:
-        return None, None, source.log
-    return parse_yaml(source.text, source.log, first_line=1), source.text, source.log
+        return None, source.log
+    return parse_yaml(source.text, source.log, first_line=1), source.log
 
 
 def parse_yaml(text: str, log: ProblemLog, first_line: int) -> YamlData:

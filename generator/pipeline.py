@@ -1,6 +1,11 @@
-"""One account through the pipeline: load -> validate -> derive.
+"""The accounts through the pipeline: load -> validate -> derive, one account at a
+time, and the loop over all of them.
 
-`compile_account` is what build, pdf, list and serve do with each account file.
+`compile_account` is what build, pdf, list and serve do with each account file;
+`check_accounts` is what check does; `for_each_account` runs a worker over the
+accounts, in worker processes with a time limit each, so that no one file can
+hold the others up.
+
 When a file that built before has an error now, the reader keeps a brief: the
 dossier is made from the newest version of the file in git that has none, and
 says so. Both a clean and an incremental build read the same git history, so
@@ -9,17 +14,73 @@ they make the same pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.derive import BuildDate, Dossier, Outdated, derive
-from generator.history import FileHistory
+from generator.history import FileHistory, read_history
 from generator.load import parse_account
 from generator.problems import Problem, ProblemLog
 from generator.project import Project
 from generator.validate import read_account, validate_account
+from generator.workers import Failure, run_all
 
 INTERNAL_HINT = "this is a fault in winback: please report it with the account file"
 HISTORY_OFF = "turned off in winback.yaml (file_history: false)"
+SLOW_HINT = ("shorten the section; look for long runs of brackets, '&#...;' references or deep "
+             "nesting; or raise dossier_time_limit in winback.yaml")
+POOL_THRESHOLD = 40  # fewer accounts than this share one worker: starting more costs more
+
+
+@dataclass(frozen=True)
+class AccountTask:
+    """One account to work on, with its git history read once for all of them."""
+
+    path: Path
+    history: FileHistory | None
+    history_note: str  # why there is no history, when there is none
+    key: str = ""  # the fingerprint of its inputs, for callers that keep one
+
+
+def account_tasks(project: Project, files: list[Path]) -> list[AccountTask]:
+    repo = read_history(project.accounts_dir) if files else None
+    return [AccountTask(path, repo.of(path) if repo else None, repo.reason if repo else "")
+            for path in files]
+
+
+def for_each_account(project: Project, tasks: list[AccountTask], worker: type, args: tuple,
+                     jobs: int, on_done: Callable, on_failure: Callable) -> None:
+    """`worker(*args).run(task)` for each task, in worker processes, each within the
+    project's time limit per account; `on_done` gets each result here as it comes, and
+    `on_failure(task, problem)` stands in for a task that was stopped or died."""
+    def failed(task: AccountTask, failure: Failure):
+        return on_failure(task, failure_problem(task.path, failure))
+
+    workers = jobs if len(tasks) >= POOL_THRESHOLD else 1
+    run_all(tasks, worker, args, workers, project.config.dossier_time_limit, on_done, failed)
+
+
+def failure_problem(path: Path, failure: Failure) -> Problem:
+    """Why the work on an account gave no result."""
+    if failure.kind == "timeout":
+        where = "while converting the Markdown here" if failure.progress else ""
+        return Problem(path, failure.progress, 1 if failure.progress else 0, "",
+                       f"building the dossier {failure.detail} {where}".strip(), SLOW_HINT)
+    if failure.kind == "died":
+        return Problem(path, 0, 0, "", f"building the dossier failed twice: {failure.detail}",
+                       "see whether the machine ran out of memory")
+    return Problem(path, 0, 0, "", f"the dossier could not be built: {failure.detail}",
+                   INTERNAL_HINT)
+
+
+def check_accounts(project: Project, files: list[Path]) -> list[Problem]:
+    """Every problem of these account files, without building anything."""
+    problems: list[Problem] = []
+    for path in files:
+        _account, log = read_account(path, project.config)
+        problems.extend(log.problems)
+    return problems
 
 
 def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,

@@ -1,8 +1,10 @@
 """Derive, across accounts: what a sales leader reads on the portfolio pages.
 
-Totals, upcoming meetings, overdue follow-ups, accounts not ready to
-approach, each owner's list, and the data of the pattern charts. Like
-`derive`, nothing here reads files or formats HTML.
+Each account's dossier is first cut down to a `Summary`: what the portfolio
+needs of it, small enough that the build keeps thousands in memory. From the
+summaries come the totals, what is due this week, meetings, accounts not ready
+to ask, each owner's list and the data of the pattern charts. Like `derive`,
+nothing here reads files or formats HTML.
 """
 
 from __future__ import annotations
@@ -12,15 +14,82 @@ import functools
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
-from generator.derive import STATUS_ORDER, BuildDate, Dossier, FollowUpItem
+from generator.derive import (
+    STATUS_ORDER,
+    BuildDate,
+    CheckIns,
+    Dossier,
+    FollowUpItem,
+    Readiness,
+)
 from generator.load import field_label, suggest_slug
+from generator.plan import Approaches
 from generator.problems import Problem, Severity
-from generator.schema import Config
+from generator.schema import STATUS_BY_KEY, Config, Meeting
 
 WEEK_DAYS = 7  # "due this week" on the dashboard
 TENURE_BUCKETS = ((1, "Under 1 year"), (2, "1 to 2 years"), (5, "2 to 5 years"),
                   (10, "5 to 10 years"), (None, "10 years or more"))
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """The facts of an account that the portfolio shows."""
+
+    name: str
+    status: str
+    owner: str
+    value: float | None
+    signed: dt.date | None
+    lost: dt.date | None
+    won_back: dt.date | None
+    loss_reasons: tuple[str, ...]
+    meeting: Meeting | None
+    example: bool
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the portfolio needs of one account."""
+
+    slug: str
+    path: Path
+    facts: AccountFacts
+    readiness: Readiness
+    follow_ups: tuple[FollowUpItem, ...]
+    meeting_upcoming: bool
+    check_ins: CheckIns | None
+    approaches: Approaches
+    stale: bool
+    outdated: bool  # the pages show the last good version of a file with errors
+    owner_places: dict[str, tuple[int, int]]  # where each owner name stands in the file
+    events: bytes  # its meetings and follow-ups, for the calendar
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for f in self.follow_ups if f.overdue)
+
+
+def summarise(dossier: Dossier, events: bytes) -> Summary:
+    facts = dossier.facts
+    return Summary(
+        slug=dossier.slug,
+        path=dossier.account.path,
+        facts=AccountFacts(facts.name, facts.status, facts.owner, facts.value, facts.signed,
+                           facts.lost, facts.won_back, tuple(facts.loss_reasons),
+                           facts.meeting, facts.example),
+        readiness=dossier.readiness,
+        follow_ups=dossier.follow_ups,
+        meeting_upcoming=dossier.meeting_upcoming,
+        check_ins=dossier.check_ins,
+        approaches=dossier.approaches,
+        stale=dossier.stale,
+        outdated=dossier.outdated is not None,
+        owner_places=dossier.account.owner_places,
+        events=events,
+    )
 
 
 @dataclass(frozen=True)
@@ -36,7 +105,6 @@ class Totals:
     lost: int
     at_risk: int
     won_back: int
-    active: int
     value_lost: float
     value_at_risk: float
     value_recovered: float
@@ -60,7 +128,7 @@ class Chart:
 
 @dataclass(frozen=True)
 class DueFollowUp:
-    dossier: Dossier
+    account: Summary
     follow_up: FollowUpItem
 
 
@@ -68,9 +136,21 @@ class DueFollowUp:
 class Owner:
     name: str
     slug: str
-    dossiers: tuple[Dossier, ...]
-    meetings: tuple[Dossier, ...]  # upcoming, soonest first
+    accounts: tuple[Summary, ...]
+    meetings: tuple[Summary, ...]  # upcoming, soonest first
     follow_ups: tuple[DueFollowUp, ...]  # not done, soonest first
+
+    @functools.cached_property
+    def totals(self) -> Totals:
+        return _totals(self.accounts)
+
+    @functools.cached_property
+    def at_stake(self) -> tuple[Summary, ...]:
+        return at_stake(self.accounts)
+
+    @functools.cached_property
+    def overdue(self) -> int:
+        return sum(1 for item in self.follow_ups if item.follow_up.overdue)
 
 
 @dataclass(frozen=True)
@@ -78,19 +158,20 @@ class Portfolio:
     title: str
     as_of: dt.date
     prepared: dt.date
-    dossiers: tuple[Dossier, ...]
+    accounts: tuple[Summary, ...]
+    at_stake: tuple[Summary, ...]  # lost and at-risk accounts, most valuable first
     failed: tuple[FailedAccount, ...]
     totals: Totals
-    meetings: tuple[Dossier, ...]
+    meetings: tuple[Summary, ...]
     overdue: tuple[DueFollowUp, ...]
     due_soon: tuple[DueFollowUp, ...]  # follow-ups due within the week, not yet overdue
-    check_ins_due: tuple[Dossier, ...]  # won-back accounts with a check-in due within the week
-    waiting: tuple[Dossier, ...]  # asked for a meeting, no answer yet
-    not_ready: tuple[Dossier, ...]
+    check_ins_due: tuple[Summary, ...]  # won-back accounts with a check-in due within the week
+    waiting: tuple[Summary, ...]  # asked for a meeting, no answer yet
+    not_ready: tuple[Summary, ...]
     charts: tuple[Chart, ...]
     owners: tuple[Owner, ...]
     new_clients_known: bool  # winback.yaml gives new clients per year
-    examples: tuple[Dossier, ...] = ()  # example accounts: built, but counted nowhere
+    examples: tuple[Summary, ...] = ()  # example accounts: built, but counted nowhere
 
     def owner_slug(self, name: str) -> str:
         return self._owner_slugs.get(name.casefold(), "")
@@ -100,13 +181,13 @@ class Portfolio:
         return {owner.name.casefold(): owner.slug for owner in self.owners}
 
 
-def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Config,
+def portfolio(summaries: list[Summary], failed: list[FailedAccount], config: Config,
               when: BuildDate) -> Portfolio:
     """Lost accounts first, most valuable first within each status. Example accounts
     are kept apart: they count in no total, chart, owner page or calendar."""
-    examples = tuple(sorted((d for d in dossiers if d.facts.example), key=lambda d: d.slug))
-    dossiers = [d for d in dossiers if not d.facts.example]
-    ordered = tuple(sorted(dossiers, key=lambda d: (
+    examples = tuple(sorted((d for d in summaries if d.facts.example), key=lambda d: d.slug))
+    counted = [d for d in summaries if not d.facts.example]
+    ordered = tuple(sorted(counted, key=lambda d: (
         STATUS_ORDER[d.facts.status], -(d.facts.value or 0), d.facts.name.lower(), d.slug)))
     due = _due_follow_ups(ordered)
     week = when.day + dt.timedelta(days=WEEK_DAYS)
@@ -114,7 +195,8 @@ def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Conf
         title=config.title,
         as_of=when.day,
         prepared=when.day,
-        dossiers=ordered,
+        accounts=ordered,
+        at_stake=at_stake(ordered),
         failed=tuple(sorted(failed, key=lambda f: f.slug)),
         totals=_totals(ordered),
         meetings=_upcoming_meetings(ordered),
@@ -134,41 +216,46 @@ def portfolio(dossiers: list[Dossier], failed: list[FailedAccount], config: Conf
     )
 
 
-def _totals(dossiers: tuple[Dossier, ...]) -> Totals:
-    def of(status: str) -> list[Dossier]:
-        return [d for d in dossiers if d.facts.status == status]
-
-    def value(status: str) -> float:
-        return sum(d.facts.value or 0 for d in of(status))
-
-    return Totals(len(of("lost")), len(of("at-risk")), len(of("won-back")), len(of("active")),
-                  value("lost"), value("at-risk"), value("won-back"))
+def _totals(accounts: tuple[Summary, ...]) -> Totals:
+    count: Counter[str] = Counter(d.facts.status for d in accounts)
+    value: Counter[str] = Counter()
+    for d in accounts:
+        value[d.facts.status] += d.facts.value or 0
+    return Totals(count["lost"], count["at-risk"], count["won-back"],
+                  value["lost"], value["at-risk"], value["won-back"])
 
 
-def _upcoming_meetings(dossiers: tuple[Dossier, ...]) -> tuple[Dossier, ...]:
-    upcoming = [d for d in dossiers if d.facts.meeting and d.meeting_upcoming]
+def at_stake(accounts: tuple[Summary, ...]) -> tuple[Summary, ...]:
+    """The accounts whose value is lost or could be, most valuable first: what a
+    leader reads first on paper."""
+    return tuple(sorted((d for d in accounts if STATUS_BY_KEY[d.facts.status].at_stake),
+                        key=lambda d: (-(d.facts.value or 0), d.facts.name.lower(), d.slug)))
+
+
+def _upcoming_meetings(accounts: tuple[Summary, ...]) -> tuple[Summary, ...]:
+    upcoming = [d for d in accounts if d.facts.meeting and d.meeting_upcoming]
     return tuple(sorted(upcoming, key=lambda d: (d.facts.meeting.at, d.slug)))
 
 
-def _due_follow_ups(dossiers: tuple[Dossier, ...]) -> tuple[DueFollowUp, ...]:
-    items = [DueFollowUp(d, f) for d in dossiers for f in d.follow_ups if f.state != "done"]
-    return tuple(sorted(items, key=lambda i: (i.follow_up.item.due, i.dossier.slug,
+def _due_follow_ups(accounts: tuple[Summary, ...]) -> tuple[DueFollowUp, ...]:
+    items = [DueFollowUp(d, f) for d in accounts for f in d.follow_ups if f.state != "done"]
+    return tuple(sorted(items, key=lambda i: (i.follow_up.item.due, i.account.slug,
                                                i.follow_up.item.what)))
 
 
-def _owners(dossiers: tuple[Dossier, ...], due: tuple[DueFollowUp, ...]) -> tuple[Owner, ...]:
-    spelt = owner_spellings(dossiers)
-    owners = {d.facts.owner for d in dossiers} | {i.follow_up.owner for i in due}
+def _owners(accounts: tuple[Summary, ...], due: tuple[DueFollowUp, ...]) -> tuple[Owner, ...]:
+    spelt = owner_spellings(accounts)
+    owners = {d.facts.owner for d in accounts} | {i.follow_up.owner for i in due}
     names = sorted({spelt[name.casefold()] for name in owners if name},
                    key=lambda name: (name.casefold(), name))
     slugs = unique_slugs(names)
-    owned = _by_owner(dossiers, lambda d: d.facts.owner)
-    meetings = _by_owner(_upcoming_meetings(dossiers), lambda d: d.facts.owner)
+    owned = _by_owner(accounts, lambda d: d.facts.owner)
+    meetings = _by_owner(_upcoming_meetings(accounts), lambda d: d.facts.owner)
     follow_ups = _by_owner(due, lambda i: i.follow_up.owner)
     return tuple(Owner(
         name=name,
         slug=slugs[name],
-        dossiers=tuple(owned.get(name.casefold(), ())),
+        accounts=tuple(owned.get(name.casefold(), ())),
         meetings=tuple(meetings.get(name.casefold(), ())),
         follow_ups=tuple(follow_ups.get(name.casefold(), ())),
     ) for name in names)
@@ -182,39 +269,38 @@ def _by_owner(items, owner_of) -> dict[str, list]:
     return grouped
 
 
-def owner_spellings(dossiers) -> dict[str, str]:
+def owner_spellings(accounts) -> dict[str, str]:
     """Each owner, by the case-folded name, spelt the way most of the files spell it
     (the first in code point order among equals): names that differ only in case are
     one owner, so that no page depends on which file was read first."""
-    counts: Counter[str] = Counter(name for d in dossiers for name in _owner_names(d).values())
+    counts: Counter[str] = Counter(name for d in accounts for name in _owner_names(d).values())
     best: dict[str, str] = {}
     for name in sorted(counts, key=lambda n: (-counts[n], n)):
         best.setdefault(name.casefold(), name)
     return best
 
 
-def owner_spelling_problems(dossiers) -> list[Problem]:
+def owner_spelling_problems(accounts) -> list[Problem]:
     """A warning at each owner name spelt otherwise than its owner's page."""
-    spelt = owner_spellings(dossiers)
+    spelt = owner_spellings(accounts)
     problems = []
-    for dossier in dossiers:
-        for place, name in _owner_names(dossier).items():
+    for account in accounts:
+        for place, name in _owner_names(account).items():
             shown = spelt[name.casefold()]
             if name != shown:
-                line, column = dossier.account.owner_places.get(place, (0, 0))
+                line, column = account.owner_places.get(place, (0, 0))
                 problems.append(Problem(
-                    dossier.account.path, line, column, place,
+                    account.path, line, column, place,
                     f"'{name}' is written '{shown}' in other files; they are one owner",
                     f"write '{shown}' here too", Severity.WARNING))
     return problems
 
 
-def _owner_names(dossier: Dossier) -> dict[str, str]:
+def _owner_names(account: Summary) -> dict[str, str]:
     """The owner names of an account, by where they stand."""
-    facts = dossier.facts
-    names = {"owner": facts.owner}
-    names.update((field_label(("follow_ups", i, "owner")), f.owner)
-                 for i, f in enumerate(facts.follow_ups))
+    names = {"owner": account.facts.owner}
+    names.update((field_label(("follow_ups", i, "owner")), f.item.owner)
+                 for i, f in enumerate(account.follow_ups))
     return {place: name for place, name in names.items() if name}
 
 
@@ -255,12 +341,12 @@ def _base(name: str) -> str:
 # --- the pattern charts ----------------------------------------------------------
 
 
-def charts(dossiers: tuple[Dossier, ...], labels: dict[str, str],
+def charts(accounts: tuple[Summary, ...], labels: dict[str, str],
            new_clients: dict[int, int]) -> tuple[Chart, ...]:
     """The pattern charts. "Lost and new clients" needs the number of clients signed
     each year, which the tracked accounts alone cannot give: it comes from winback.yaml
     and is left out without it."""
-    lost = [d for d in dossiers if d.facts.lost is not None]
+    lost = [d for d in accounts if d.facts.lost is not None]
     lost_years = Counter(d.facts.lost.year for d in lost)
     return tuple(chart for chart in (
         _reasons_by(lost, labels, by_value=False),
@@ -268,7 +354,7 @@ def charts(dossiers: tuple[Dossier, ...], labels: dict[str, str],
         _tenure_at_loss(lost),
         _per_year("lost-won-back", "Lost and won back, per year",
                   ("Lost", lost_years),
-                  ("Won back", Counter(d.facts.won_back.year for d in dossiers
+                  ("Won back", Counter(d.facts.won_back.year for d in accounts
                                        if d.facts.won_back))),
         _per_year("lost-signed", "Lost and new clients, per year",
                   ("Lost", lost_years), ("New clients", Counter(new_clients)))
@@ -276,11 +362,11 @@ def charts(dossiers: tuple[Dossier, ...], labels: dict[str, str],
     ) if chart is not None)
 
 
-def _reasons_by(lost: list[Dossier], labels: dict[str, str], *, by_value: bool) -> Chart:
+def _reasons_by(lost: list[Summary], labels: dict[str, str], *, by_value: bool) -> Chart:
     totals: Counter[str] = Counter()
-    for dossier in lost:
-        for reason in dict.fromkeys(dossier.facts.loss_reasons):
-            totals[reason] += (dossier.facts.value or 0) if by_value else 1
+    for account in lost:
+        for reason in dict.fromkeys(account.facts.loss_reasons):
+            totals[reason] += (account.facts.value or 0) if by_value else 1
     bars = tuple(Bar(labels.get(r, r), (v,)) for r, v in
                  sorted(totals.items(), key=lambda item: (-item[1], labels.get(item[0], item[0]))))
     unit = "values" if by_value else "counts"
@@ -292,12 +378,12 @@ def _reasons_by(lost: list[Dossier], labels: dict[str, str], *, by_value: bool) 
                  ("Annual value" if by_value else "Accounts",), bars, money=by_value)
 
 
-def _tenure_at_loss(lost: list[Dossier]) -> Chart:
+def _tenure_at_loss(lost: list[Summary]) -> Chart:
     counts = {label: 0 for _, label in TENURE_BUCKETS}
-    for dossier in lost:
-        if dossier.facts.signed is None:
+    for account in lost:
+        if account.facts.signed is None:
             continue
-        years = (dossier.facts.lost - dossier.facts.signed).days / 365.25
+        years = (account.facts.lost - account.facts.signed).days / 365.25
         label = next(label for limit, label in TENURE_BUCKETS if limit is None or years < limit)
         counts[label] += 1
     measured = sum(counts.values())

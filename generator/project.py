@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
+from generator import paths
+from generator.bank import load_bank
 from generator.load import is_account_name, load_yaml_file
 from generator.problems import Problem
-from generator.bank import load_bank
 from generator.schema import Config, QuestionBank
 from generator.validate import validate_model
 
-CONFIG_NAME = "winback.yaml"
+CONFIG_NAME = paths.CONFIG
 PACKAGE_DIR = Path(generator.__file__).resolve().parent
 
 
@@ -31,7 +32,7 @@ def find_root(start: Path) -> Path | None:
     `start` itself or one above it, with a winback.yaml or a content/accounts/ folder."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file() or (folder / "content" / "accounts").is_dir():
+        if (folder / CONFIG_NAME).is_file() or (folder / paths.ACCOUNTS).is_dir():
             return folder
     return None
 
@@ -52,11 +53,11 @@ class Project:
 
     @property
     def accounts_dir(self) -> Path:
-        return self.root / "content" / "accounts"
+        return self.root / paths.ACCOUNTS
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / "templates"
+        return self.root / paths.TEMPLATES
 
     @property
     def ok(self) -> bool:
@@ -76,7 +77,7 @@ def open_project(root: Path, output: Path | None = None) -> Project:
     config = _load_config(root / CONFIG_NAME, problems)
     bank, bank_problems = load_bank(root, config)
     problems.extend(bank_problems)
-    accounts = root / "content" / "accounts"
+    accounts = root / paths.ACCOUNTS
     if _links_out(accounts, root):
         problems.append(Problem(accounts, 0, 0, "", f"the accounts folder links to "
                                 f"{accounts.resolve()}, outside the project",
@@ -94,7 +95,7 @@ def _links_out(folder: Path, root: Path) -> bool:
 def _load_config(path: Path, problems: list[Problem]) -> Config:
     if not path.exists():
         return Config()
-    doc, _text, log = load_yaml_file(path)
+    doc, log = load_yaml_file(path)
     config = validate_model(Config, doc, log) if doc is not None else None
     problems.extend(log.problems)
     return config if config is not None and not log.has_errors else Config()

@@ -17,11 +17,14 @@ import jinja2
 import nh3
 from markupsafe import Markup, escape
 
+from generator import paths
 from generator.derive import STATUS_LABELS, Dossier
+from generator.paths import Paths
 from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
+from generator.text import plural
 from generator.urls import image_refusal
 
 # Characters that can start Markdown or HTML syntax inside one line of text.
@@ -56,11 +59,26 @@ class MarkdownError(Exception):
         self.text = text
 
 
+class RecordingEnvironment(jinja2.Environment):
+    """Notes the name of every template a render loads (extends, include, import, from
+    all go through `get_template`), so that a page's fingerprint covers exactly the
+    templates it was made from."""
+
+    def __init__(self, **options) -> None:
+        super().__init__(**options)
+        self.used: set[str] = set()
+
+    def get_template(self, name, parent=None, globals=None):  # noqa: A002 - Jinja's name
+        if isinstance(name, str):
+            self.used.add(name)
+        return super().get_template(name, parent, globals)
+
+
 class Renderer:
     def __init__(self, project: Project) -> None:
         self.project = project
         self.search_path = [project.templates_dir, builtin_theme()]
-        self.env = jinja2.Environment(
+        self.env = RecordingEnvironment(
             loader=jinja2.FileSystemLoader([str(p) for p in self.search_path]),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
@@ -95,8 +113,15 @@ class Renderer:
             status_labels=STATUS_LABELS,
             reason_labels=project.config.reason_labels(),
             section_kinds=SECTION_BY_KEY,
+            paths=Paths,
             chart=self.chart,
         )
+
+    def used(self) -> list[str]:
+        """The templates loaded since the last call: what the pages rendered in between
+        were made from."""
+        names, self.env.used = sorted(self.env.used), set()
+        return names
 
     def dossier(self, dossier: Dossier) -> str:
         return self._render("dossier.html", d=dossier, as_of=dossier.as_of, root="../")
@@ -109,6 +134,15 @@ class Renderer:
 
     def owner(self, owner: Owner, portfolio: Portfolio) -> str:
         return self._render("owner.html", o=owner, p=portfolio, as_of=portfolio.as_of,
+                            root="../")
+
+    def portfolio_print(self, portfolio: Portfolio) -> str:
+        """The leader's printed portfolio: bounded whatever the number of accounts."""
+        return self._render("portfolio-print.html", p=portfolio, as_of=portfolio.as_of,
+                            root="")
+
+    def owner_print(self, owner: Owner, portfolio: Portfolio) -> str:
+        return self._render("owner-print.html", o=owner, p=portfolio, as_of=portfolio.as_of,
                             root="../")
 
     def chart(self, chart: Chart) -> Markup:
@@ -296,11 +330,6 @@ def longdate(value: dt.date | dt.datetime | None) -> str:
     return f"{value:%-d %b %Y}"
 
 
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count:,} {word}"
-
-
 def theme_files(renderer: Renderer) -> dict[str, bytes]:
-    return {f"assets/{name}": path.read_bytes() for name, path in renderer.assets().items()}
+    return {paths.asset(name): path.read_bytes() for name, path in renderer.assets().items()}
 

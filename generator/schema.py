@@ -24,6 +24,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator import paths
+
+
 def _word(value):
     """A word from a fixed vocabulary, read in any case and with spaces or underscores for
     hyphens: 'Lost', 'At risk' and 'at_risk' are 'lost' and 'at-risk'."""
@@ -127,15 +130,22 @@ class StatusKind:
     label: str
     order: int
     was_lost: bool  # the client left us at some point (lost, or lost and won back)
+    client: bool  # a client of ours today
     has_readiness: bool  # essential fixes decide whether we may ask for anything
+    at_stake: bool  # its annual value is lost or could be: leaders see it first
     meeting: str  # what the meeting with such a client is
+
+    @property
+    def came_back(self) -> bool:
+        """Left us, and is a client again: has a won-back date and check-ins."""
+        return self.was_lost and self.client
 
 
 STATUS_KINDS: tuple[StatusKind, ...] = (
-    StatusKind("lost", "Lost", 0, True, True, "Win-back meeting"),
-    StatusKind("at-risk", "At risk", 1, False, True, "Retention review"),
-    StatusKind("won-back", "Won back", 2, True, False, "Stay-close review"),
-    StatusKind("active", "Active", 3, False, False, "Account review"),
+    StatusKind("lost", "Lost", 0, True, False, True, True, "Win-back meeting"),
+    StatusKind("at-risk", "At risk", 1, False, True, True, True, "Retention review"),
+    StatusKind("won-back", "Won back", 2, True, True, False, False, "Stay-close review"),
+    StatusKind("active", "Active", 3, False, True, False, False, "Account review"),
 )
 STATUS_BY_KEY = {kind.key: kind for kind in STATUS_KINDS}
 STATUSES: tuple[str, ...] = tuple(STATUS_BY_KEY)
@@ -260,7 +270,7 @@ class Facts(Schema):
     meeting: Meeting | None = None
     approaches: Annotated[list[Approach], Field(max_length=MAX_FOLLOW_UPS)] = []
     follow_ups: Annotated[list[FollowUp], Field(max_length=MAX_FOLLOW_UPS)] = []
-    if_no: IfNo = IfNo()
+    if_no: IfNo = Field(default_factory=IfNo)  # not IfNo(): built at import
     check_in_every_days: Annotated[int, Field(gt=0, le=366)] | None = None
 
 
@@ -270,7 +280,7 @@ class Config(Schema):
     title: Name = "Win-back dossiers"
     company: OptionalName = ""
     currency: OptionalName = "$"
-    output_dir: Text = "output"
+    output_dir: Text = paths.OUTPUT
     loss_reasons: dict[ReasonId, Name] = {}
     paper: Literal["A4", "Letter"] = "A4"
     pdf_variant: PdfVariant = "pdf/ua-1"

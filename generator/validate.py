@@ -10,28 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load import BodyLine, RawAccount, RawSection, YamlData, field_label, load_account
+from generator.load import (
+    BodyLine,
+    RawAccount,
+    RawSection,
+    YamlData,
+    field_label,
+    load_account,
+)
 from generator.problems import ProblemLog, clip, did_you_mean
 from generator.schema import (
     FIRST_DATE,
     LAST_DATE,
     SECTIONS,
+    STATUS_BY_KEY,
     Account,
     Channel,
-    words_of,
     Config,
     Entry,
     Facts,
     Section,
     SectionKind,
     in_date_range,
+    words_of,
 )
 from generator.urls import image_refusal
 
@@ -279,17 +286,17 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
     def absent(key: str) -> bool:  # a present but invalid value is reported already
         return key not in doc.data
 
-    status = facts.status
-    if status in ("lost", "won-back") and absent("lost"):
+    status, kind = facts.status, STATUS_BY_KEY[facts.status]
+    if kind.was_lost and absent("lost"):
         log.error(*at(), "lost", f"a {status} account needs the date it was lost",
                   "add 'lost: YYYY-MM-DD'")
-    if status == "won-back" and absent("won_back"):
+    if kind.came_back and absent("won_back"):
         log.error(*at(), "won_back", "a won-back account needs the date it came back",
                   "add 'won_back: YYYY-MM-DD'")
-    if status in ("at-risk", "active") and facts.lost is not None:
+    if not kind.was_lost and facts.lost is not None:
         log.error(*at("lost"), "lost", f"an {status} account has no lost date",
                   "set 'status: lost', or remove 'lost:'")
-    if status != "won-back" and facts.won_back is not None:
+    if not kind.came_back and facts.won_back is not None:
         log.error(*at("won_back"), "won_back", f"status is '{status}' but won_back is set",
                   "set 'status: won-back', or remove 'won_back:'")
     _check_order(facts.signed, facts.lost, "lost", "signed", at, log)
@@ -336,7 +343,7 @@ def _check_reasons(facts: Facts, at, log: ProblemLog, reasons: dict[str, str]) -
             log.warn(*at("loss_reasons", index), field_label(("loss_reasons", index)),
                      f"'{reason}' is listed twice", "remove the repeat")
         seen.add(reason)
-    if facts.status in ("lost", "won-back") and not facts.loss_reasons:
+    if STATUS_BY_KEY[facts.status].was_lost and not facts.loss_reasons:
         log.warn(*at(), "loss_reasons", "no loss reason recorded",
                  "add 'loss_reasons: [...]' so the portfolio can show why we lose clients")
 

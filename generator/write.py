@@ -20,10 +20,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from generator import paths
+
 MARKER = ".winback-output"
 # What a build writes at the top of its output folder.
-OWNED_FOLDERS = ("accounts", "owners", "assets")
-OWNED_FILES = ("index.html", "portfolio.pdf", "calendar.ics")
+OWNED_FOLDERS = paths.OWNED_FOLDERS
+OWNED_FILES = paths.OWNED_FILES
 FORCE_HINT = "build into an empty or new folder with --out, or give --force to build over it"
 
 
@@ -66,8 +68,7 @@ class OutputDir:
         base = self.root / folder
         if not base.is_dir() or base.is_symlink():
             return []
-        return sorted(path.relative_to(self.root).as_posix() for path in base.rglob("*")
-                      if path.is_file() and not path.is_symlink())
+        return sorted(f"{folder}/{name}" for name in _regular_files(base))
 
     def remove_temporary(self) -> None:
         """Temporary files left by a build that was killed while writing (its rename never
@@ -143,3 +144,14 @@ def claimed(out: Path, root: Path) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _regular_files(folder: Path, prefix: str = "") -> Iterator[str]:
+    """Names of the regular files under a folder, not following links. The kind of each
+    entry comes with the listing, so a thousand pages cost no thousand `stat` calls."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _regular_files(Path(entry.path), f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                yield f"{prefix}{entry.name}"

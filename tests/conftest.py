@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
+from generator.commands.build import BuildOptions, build
 from generator.project import open_project
 from generator.validate import read_account
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
+SAMPLES = sorted(p.stem for p in (REPO / "content" / "accounts").glob("*.md"))
+
+# Hypothesis keeps no example database, and its other files (caches of constants and
+# Unicode data) go to a temporary folder: by default both are a folder in the repository.
+settings.register_profile("winback", database=None)
+settings.load_profile("winback")
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="winback-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
 
 FULL_ACCOUNT = """\
 ---
@@ -158,3 +171,15 @@ def assert_alone_reported(result, project_dir: Path, where: str, out: Path | Non
     assert result.stderr.splitlines()[-1].startswith("Built 1 of 2 dossiers"), result.stderr
     for name in ("accounts/good.html", "index.html", "calendar.ics", "owners/dana-reyes.html"):
         assert (out / name).is_file(), name
+
+
+@pytest.fixture(scope="session")
+def built_samples(tmp_path_factory) -> Path:
+    """The sample accounts built once for the whole run, HTML and every PDF, as in
+    `make demo`: the output folder. Tests read it; none may change it."""
+    root = tmp_path_factory.mktemp("samples") / "project"
+    shutil.copytree(REPO / "content", root / "content")
+    report = build(open_project(root), BuildOptions(today=TODAY, jobs=2))
+    assert report.ok, [p.headline() for p in report.problems]
+    assert report.pdfs == SAMPLES and report.letter_pdfs == SAMPLES
+    return root / "output"

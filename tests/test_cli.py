@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -134,17 +135,21 @@ def test_bad_today_option(runner, project_dir):
 
 
 def test_real_process_builds_the_sample_accounts(tmp_path):
+    project = tmp_path / "demo"  # a copy: the build state must not land in the repository
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "winback.yaml", project / "winback.yaml")
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795651200"}
     out = tmp_path / "site"
     done = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+    owners = len(list((out / "owners").glob("*.html")))
     assert done.stdout.startswith(
-        f"Built 10 dossiers, 10 PDF briefs, 10 letters PDFs and the portfolio PDF into {out}/, "
-        "1 warning")
+        f"Built 10 dossiers, 10 PDF briefs, 10 letters PDFs, the portfolio PDF and {owners} "
+        f"owner PDFs into {out}/, 1 warning")
     assert len(list((out / "accounts").glob("*.html"))) == 20  # a dossier and its letters each
     assert len(list((out / "accounts").glob("*.pdf"))) == 20
-    check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=REPO,
+    check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and check.stdout == ""
 

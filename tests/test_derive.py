@@ -7,7 +7,7 @@ import datetime as dt
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front
 
 from generator.derive import BuildDate, Span, build_date, derive
-from generator.portfolio import FailedAccount, portfolio
+from generator.portfolio import FailedAccount, portfolio, summarise
 from generator.project import open_project
 
 
@@ -95,11 +95,12 @@ def test_build_date_prefers_explicit_then_source_date_epoch(monkeypatch):
 def test_portfolio_lists_lost_accounts_first_by_value(problems_of, project_dir):
     def account(slug, status, value):
         extra = "lost: 2026-01-01\nloss_reasons: [price]\n" if status == "lost" else ""
-        return dossier_of(problems_of, project_dir,
-                          f"---\nname: {slug}\nstatus: {status}\nvalue: {value}\n{extra}---\n", slug)
+        return summarise(dossier_of(
+            problems_of, project_dir,
+            f"---\nname: {slug}\nstatus: {status}\nvalue: {value}\n{extra}---\n", slug), b"")
     dossiers = [account("small", "lost", 10), account("risk", "at-risk", 999),
                 account("big", "lost", 500), account("back", "active", 1)]
     failed = [FailedAccount("zed", "zed.md", "bad"), FailedAccount("abc", "abc.md", "bad")]
     result = portfolio(dossiers, failed, open_project(project_dir).config, BuildDate(TODAY, True))
-    assert [d.slug for d in result.dossiers] == ["big", "small", "risk", "back"]
+    assert [d.slug for d in result.accounts] == ["big", "small", "risk", "back"]
     assert [f.slug for f in result.failed] == ["abc", "zed"]

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from conftest import (
     FULL_ACCOUNT,
     REPO,
@@ -23,6 +21,8 @@ from conftest import (
     run_cli,
     write,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build

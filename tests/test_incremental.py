@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
 
 from generator.commands.build import BuildOptions, build
 from generator.project import open_project
@@ -235,3 +235,45 @@ def test_without_git_a_file_with_errors_has_no_pages(project_dir, add_account):
     report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     assert report.kept == [] and report.failed == ["northwind"]
     assert not (project_dir / "output" / "accounts" / "northwind.html").exists()
+
+
+# --- the printed pages --------------------------------------------------------------------
+
+
+def test_one_edit_reprints_its_brief_its_owner_and_the_portfolio_only(project_dir, add_account):
+    for number in range(6):
+        add_account(f"a{number}", account_text(number, 100 + number))
+    options = dict(OPTIONS, pdf=True)
+    first = build(open_project(project_dir), BuildOptions(**options))
+    assert first.made["owner-pdf"] == 3 and first.made["portfolio-pdf"] == 1
+    add_account("a4", account_text(4, 999))  # owned by Owner 1
+    again = build(open_project(project_dir), BuildOptions(**options))
+    assert again.rebuilt == ["a4"]
+    # The letters do not mention the value: their page is rewritten, their PDF is not reprinted.
+    assert {kind: n for kind, n in again.made.items() if n} == {
+        "dossier": 1, "letters": 1, "brief": 1, "index": 1, "owner": 3,
+        "calendar": 1, "portfolio-pdf": 1, "owner-pdf": 1}
+    assert len(again.current["owner-pdf"]) == 3
+
+
+def test_printed_portfolio_after_builds_without_pdfs_equals_a_clean_one(project_dir,
+                                                                        add_account):
+    for number in range(3):
+        add_account(f"a{number}", account_text(number, 10 + number))
+    build(open_project(project_dir), BuildOptions(**dict(OPTIONS, pdf=True)))
+    add_account("a1", account_text(1, 555))
+    build(open_project(project_dir), BuildOptions(**OPTIONS))  # the portfolio changes, unprinted
+    report = build(open_project(project_dir), BuildOptions(**dict(OPTIONS, pdf=True)))
+    assert report.made["portfolio-pdf"] == 1 and report.made["owner-pdf"] == 3
+    clean_out = project_dir / "clean"
+    build(open_project(project_dir, clean_out), BuildOptions(**dict(OPTIONS, pdf=True),
+                                                            clean=True))
+    assert tree(project_dir / "output") == tree(clean_out)
+
+
+def test_every_build_option_either_shapes_the_output_or_does_not():
+    """A new option must be placed: in the fingerprints, or named as not changing output."""
+    from generator.outputs import OTHER_OPTIONS, SHAPING_OPTIONS, option_names
+
+    assert option_names(BuildOptions()) == set(SHAPING_OPTIONS) | set(OTHER_OPTIONS)
+    assert not set(SHAPING_OPTIONS) & set(OTHER_OPTIONS)

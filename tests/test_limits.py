@@ -12,7 +12,14 @@ import re
 import time
 
 import pytest
-from conftest import TODAY, assert_alone_reported, build_beside_good, front, run_cli, write
+from conftest import (
+    TODAY,
+    assert_alone_reported,
+    build_beside_good,
+    front,
+    run_cli,
+    write,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT
 
-from generator.load import MAX_FILE_BYTES, load_account, split_sections, BodyLine
+from generator.load import MAX_FILE_BYTES, BodyLine, load_account, split_sections
 from generator.project import open_project
 from generator.validate import read_account
 

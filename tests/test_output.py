@@ -172,19 +172,19 @@ def test_a_state_file_of_the_wrong_shape_is_set_aside(project, state):
     assert "the build state" not in build(project).stderr  # saved sound again
 
 
-def test_a_damaged_kept_dossier_never_reaches_the_calendar(project):
+def test_a_damaged_kept_summary_never_reaches_the_calendar(project):
     from generator.cache import Cache
     from generator.project import open_project
 
     write(project / "content" / "accounts" / "beta.md",
           FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight"))
     assert build(project).exit_code == 0
-    kept = Cache(open_project(project)).folder / "dossiers" / "acme.pickle"
+    kept = Cache(open_project(project)).folder / "summaries" / "acme.pickle"
     data = kept.read_bytes()
     assert data.count(b"Win-back meeting: Northwind") == 1
     kept.write_bytes(data.replace(b"Win-back meeting: Northwind", b"Win-back meeting: Northwine"))
     write(project / "content" / "accounts" / "beta.md",  # the portfolio is made again...
           FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight").replace("5200000", "1"))
-    assert build(project).exit_code == 0  # ...from the kept dossier of acme, if trusted
+    assert build(project).exit_code == 0  # ...from the kept summary of acme, if trusted
     calendar = (project / "output" / "calendar.ics").read_text()
     assert "Northwine" not in calendar and "Win-back meeting: Northwind Freight" in calendar

@@ -199,7 +199,7 @@ def test_index_lists_every_account_with_its_facts(project_dir):
 
 
 def test_project_template_overrides_builtin(project_dir):
-    write(project_dir / "templates" / "index.html", "custom index for {{ p.dossiers | length }}\n")
+    write(project_dir / "templates" / "index.html", "custom index for {{ p.accounts | length }}\n")
     write(project_dir / "templates" / "style.css", "body { color: red }\n")
     report, out = build_site(project_dir, northwind=FULL_ACCOUNT)
     assert (out / "index.html").read_text() == "custom index for 1\n"
@@ -259,7 +259,7 @@ def test_letters_are_addressed_and_signed(project_dir):
     summary = letter(page, "letter-summary")
     assert "meeting of Thu 3 Dec 2026, 10:00 with Priya Natarajan." in summary
     assert summary.count("<tr><td>&nbsp;</td>") == 3
-    assert 'href="northwind-letters.pdf"' in (out / "accounts" / "northwind.html").read_text()
+    assert 'href="../accounts/northwind-letters.pdf"' in (out / "accounts" / "northwind.html").read_text()
 
 
 def test_letters_without_people_or_for_an_at_risk_account(project_dir):

@@ -1,56 +1,76 @@
-"""`winback build` and `winback pdf`: load -> validate -> derive -> render -> write.
+"""`winback build` and `winback pdf`: the accounts, the portfolio, the theme and the
+printed pages, each a program over outputs (`generator.outputs`).
 
-A bad account is reported and skipped; every other account is still built,
-and the portfolio lists the skipped ones so nobody mistakes silence for
-"nothing to see". Rebuilds are incremental (`generator.cache`): only what has
-new inputs is redone. Dossiers and then PDF briefs are made by workers
-(`generator.workers`).
+A bad account is reported and skipped (or shown from its last good version, see
+`generator.pipeline`); every other account is still built, and the portfolio
+lists the accounts with errors so nobody mistakes silence for "nothing to see".
+Rebuilds are incremental (`generator.cache`): only what has new inputs is redone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
-import functools
 import logging
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from generator import paths
 from generator.cache import (
     Cache,
-    Fingerprints,
-    Record,
+    InputRecord,
+    OutputRecord,
     State,
+    digest,
     problem_from_dict,
     problem_to_dict,
     stat_of,
     unchanged,
 )
-from generator.derive import BuildDate, BuildDateError, Dossier, build_date
-from generator.history import FileHistory, RepoHistory, read_history
+from generator.derive import BuildDate, BuildDateError, build_date
 from generator.ics import account_events, calendar
 from generator.load import is_regular
+from generator.outputs import (
+    KINDS,
+    PORTFOLIO,
+    THEME,
+    Fingerprints,
+    Output,
+    account_pages,
+    account_prints,
+)
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
-from generator.portfolio import FailedAccount, owner_spelling_problems, portfolio
+from generator.pipeline import (
+    AccountTask,
+    account_tasks,
+    compile_account,
+    for_each_account,
+    internal,
+)
+from generator.portfolio import (
+    FailedAccount,
+    Portfolio,
+    Summary,
+    owner_spelling_problems,
+    portfolio,
+    summarise,
+)
 from generator.problems import Problem, Severity, did_you_mean, display_path
 from generator.project import Project, builtin_theme
-from generator.render import MarkdownError, RenderError, Renderer, theme_files
-from generator.pipeline import INTERNAL_HINT, compile_account, internal
+from generator.render import MarkdownError, Renderer, RenderError, theme_files
 from generator.schema import Account
-from generator.workers import Failure, report_progress, run_all
+from generator.text import joined, plural
+from generator.workers import report_progress
 from generator.write import OutputDir, claimed, refusal
 
 log = logging.getLogger("winback")
 
-PORTFOLIO = "portfolio"  # the portfolio's key among the pages; account slugs are the others
-LETTERS_PDF = "-letters.pdf"
 DATE_HINT = ("set SOURCE_DATE_EPOCH to seconds since 1970 (e.g. 1795651200), or give "
              "--today YYYY-MM-DD")
-POOL_THRESHOLD = 40  # fewer dossiers than this share one worker: starting more costs more
-SLOW_HINT = ("shorten the section; look for long runs of brackets, '&#...;' references or deep "
-             "nesting; or raise dossier_time_limit in winback.yaml")
 
 
 class Progress(Protocol):
@@ -77,16 +97,26 @@ class BuildOptions:
 class BuildReport:
     output_dir: Path
     accounts: int = 0
-    built: list[str] = field(default_factory=list)  # slugs with a current dossier
+    built: list[str] = field(default_factory=list)  # accounts with current pages
     kept: list[str] = field(default_factory=list)  # of the failed, those showing a last good one
-    rebuilt: list[str] = field(default_factory=list)  # of those, made in this run
-    pdfs: list[str] = field(default_factory=list)  # slugs with a current brief
-    letter_pdfs: list[str] = field(default_factory=list)  # slugs with current letters
-    pdfs_made: int = 0  # briefs (the portfolio's included) rendered in this run
-    portfolio_pdf: bool = False
+    rebuilt: list[str] = field(default_factory=list)  # accounts whose pages were made this run
     failed: list[str] = field(default_factory=list)
+    current: dict[str, list[str]] = field(default_factory=dict)  # kind -> groups, current
+    made: Counter = field(default_factory=Counter)  # kind -> outputs made in this run
     problems: list[Problem] = field(default_factory=list)
     stopped: str = ""  # why nothing was built, when the build stopped before the accounts
+
+    @property
+    def pdfs(self) -> list[str]:
+        return sorted(self.current.get("brief", []))
+
+    @property
+    def letter_pdfs(self) -> list[str]:
+        return sorted(self.current.get("letters-pdf", []))
+
+    @property
+    def portfolio_pdf(self) -> bool:
+        return bool(self.current.get("portfolio-pdf"))
 
     @property
     def warnings(self) -> int:
@@ -97,28 +127,8 @@ class BuildReport:
         return not self.failed and not any(p.is_error for p in self.problems)
 
 
-@dataclass(frozen=True)
-class PrintPage:
-    """A page to print as PDF, the record it belongs to (an account's slug, or the
-    portfolio's), and the file its problems are reported against."""
-
-    record: str
-    source: Path
-    html_path: str
-    pdf_path: str
-
-    @property
-    def is_letters(self) -> bool:
-        return self.pdf_path.endswith(LETTERS_PDF)
-
-
-def account_outputs(slug: str) -> dict[str, str]:
-    """An account's pages and their PDFs, by the name of the page."""
-    return {f"accounts/{slug}.html": f"accounts/{slug}.pdf",
-            f"accounts/{slug}-letters.html": f"accounts/{slug}{LETTERS_PDF}"}
-
-
 def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
+    """The accounts, then the portfolio, the theme and the printed pages."""
     options = options or BuildOptions()
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
@@ -132,39 +142,48 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     refused = output_refusal(project, options.force)
     if refused is not None:
         return _stop(report, refused, "the output folder is refused")
-    with contextlib.ExitStack() as stack:
-        try:
-            mine = stack.enter_context(claimed(project.output_dir, project.root))
-        except OSError as exc:
-            return _stop(report, Problem(
-                project.output_dir, 0, 0, "", "cannot write the output folder: "
-                f"{exc.strerror or exc}", "choose a folder you can write to, with --out or "
-                "output_dir in winback.yaml"), "the output folder cannot be written")
-        if not mine:
-            return _stop(report, Problem(
-                project.output_dir, 0, 0, "", "another winback build is writing this folder",
-                "wait for it to finish, or build into another folder with --out"),
-                "the output folder is busy")
-        run = _Run(project, options, when, report)
-        run.accounts(_selected_files(project, options.only, report))
-        if not options.only:
-            run.remove_deleted()
-            run.portfolio()
-        run.assets()
-        if options.pdf:
-            run.pdfs()
-        run.finish()
+    with _output_folder(project, report) as mine:
+        if mine:
+            run = Run(project, options, when, report)
+            accounts = AccountPages(run)
+            accounts.make(_selected_files(project, options.only, report))
+            if not options.only:
+                PortfolioPages(run).make(accounts.summaries)
+            ThemeFiles(run).make()
+            if options.pdf:
+                PrintedPages(run).make()
+            run.finish()
     return report
 
 
 def output_refusal(project: Project, force: bool = False) -> Problem | None:
     """Why the project must not build into (or serve) its output folder, if it must not."""
     cache = Cache(project)
-    sources = (project.root / "content", project.templates_dir, project.root / "archetypes",
-               cache.folder.parent, builtin_theme())
+    sources = (project.root / paths.CONTENT, project.templates_dir,
+               project.root / paths.ARCHETYPES, cache.folder.parent, builtin_theme())
     why = refusal(project.output_dir, project.root, [folder.resolve() for folder in sources],
                   cache.state_file.exists(), force)
     return Problem(project.output_dir, 0, 0, "", *why) if why else None
+
+
+@contextlib.contextmanager
+def _output_folder(project: Project, report: BuildReport) -> Iterator[bool]:
+    """Hold the output folder for this build; False (and said) when it cannot be."""
+    with contextlib.ExitStack() as stack:
+        try:
+            mine = stack.enter_context(claimed(project.output_dir, project.root))
+        except OSError as exc:
+            _stop(report, Problem(project.output_dir, 0, 0, "", "cannot write the output "
+                                  f"folder: {exc.strerror or exc}", "choose a folder you can "
+                                  "write to, with --out or output_dir in winback.yaml"),
+                  "the output folder cannot be written")
+            yield False
+            return
+        if not mine:
+            _stop(report, Problem(project.output_dir, 0, 0, "", "another winback build is "
+                                  "writing this folder", "wait for it to finish, or build "
+                                  "into another folder with --out"), "the output folder is busy")
+        yield mine
 
 
 def _stop(report: BuildReport, problem: Problem, why: str) -> BuildReport:
@@ -185,315 +204,92 @@ def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport
     return [by_slug[slug] for slug in sorted(set(only)) if slug in by_slug]
 
 
-class _Run:
-    """One build: what is stale is redone, what is not is taken from the state."""
+# --- what the programs share ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Printable:
+    """A page to print: its HTML (given, or read from the output folder) and its PDF."""
+
+    pdf: Output
+    html: str = ""
+    page: str = ""  # the page in the output folder, when the HTML is not given
+
+
+class Run:
+    """One build: the state before and after it, the output folder, the renderer, the
+    fingerprints and the report. The programs ask it what is current, write through it,
+    and it records each output."""
 
     def __init__(self, project: Project, options: BuildOptions, when: BuildDate,
                  report: BuildReport) -> None:
-        self.project, self.options, self.report = project, options, report
-        self.when = when
+        self.project, self.options, self.when, self.report = project, options, when, report
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
         if options.clean:
-            self._keep(self.cache.clear)
+            self.keep_state(self.cache.clear)
         self.previous = State() if options.clean else self.cache.load()
         if self.cache.damaged:
-            self.report.problems.append(Problem(
+            report.problems.append(Problem(
                 self.cache.state_file, 0, 0, "", f"the build state {self.cache.damaged}",
                 "nothing to do: this build starts afresh and saves a sound one",
                 Severity.WARNING))
         # `winback pdf SLUG` redoes some accounts and leaves the rest of the state as it was.
-        self.state = (State(dict(self.previous.accounts), self.previous.portfolio)
-                      if options.only else State())
+        self.state = (State(dict(self.previous.accounts), self.previous.portfolio,
+                            dict(self.previous.outputs)) if options.only else State())
         self.theme = theme_files(self.renderer)  # read once: fingerprinted, then written
-        self.keys = Fingerprints(project, self.renderer.env, self.theme, self.when,
-                                 options.strict)
-        self.repo: RepoHistory | None = None
-        self.fresh: dict[str, Dossier] = {}
-        self.fresh_events: dict[str, bytes] = {}
-        self.print_pages: list[PrintPage] = []
+        self.keys = Fingerprints(project, self.renderer.env, self.theme, when, options)
+        self.printable: list[Printable] = []
+        self.untracked: set[str] = set()  # outputs kept but not in the state: not swept
 
-    # --- accounts ---------------------------------------------------------------
+    def current(self, output: Output, key: str) -> bool:
+        """Made before from the same inputs, and still there as it was written."""
+        record = self.previous.outputs.get(output.path)
+        return bool(record and key and record.key == key
+                    and unchanged(self.out.root / output.path, record.stat))
 
-    def accounts(self, paths: list[Path]) -> None:
-        self.repo = repo = read_history(self.project.accounts_dir) if paths else None
-        stale: list[_AccountTask] = []
-        for path in paths:
-            self.report.accounts += 1
-            history = repo.of(path) if repo else None
-            note = repo.reason if repo else ""
-            key = self.keys.account(_read_bytes(path), history, note)
-            record = self.previous.accounts.get(path.stem)
-            if (not self.options.only and record and record.key == key
-                    and unchanged(record.outputs, self.out.root)):
-                self._reuse(path, record)
-            else:
-                stale.append(_AccountTask(path, key, history, note))
-        workers = self.options.jobs if len(stale) >= POOL_THRESHOLD else 1
-        if self.options.progress:
-            self.options.progress.start(len(stale), "Dossiers")
-        run_all(stale, _AccountWorker, (self.project, self.when, self.options.strict), workers,
-                self.project.config.dossier_time_limit, self._made, _account_failed)
-
-    def _reuse(self, path: Path, record: Record) -> None:
-        self.state.accounts[path.stem] = record
+    def reuse(self, output: Output) -> None:
+        """Keep an output as the last build made it, and say again what it said."""
+        record = self.previous.outputs[output.path]
+        self.state.outputs[output.path] = record
         self.report.problems.extend(problem_from_dict(p) for p in record.problems)
-        if record.failed:
-            self.report.failed.append(path.stem)
-        if record.kept:
-            self.report.kept.append(path.stem)
-        if not record.failed or record.kept:
-            self.report.built.append(path.stem)
-            self._print(path.stem, path)
+        self._count(output)
 
-    def _made(self, result: _AccountResult) -> None:
-        slug = result.path.stem
-        self.report.problems.extend(result.problems)
-        blocking = [p for p in result.problems if p.is_error or self.options.strict]
-        record = Record(result.key, problems=[problem_to_dict(p) for p in result.problems])
-        if result.write_failed:
-            # Keep tracking the old pages, and a key that can never match, so the next
-            # build tries again.
-            old = self.previous.accounts.get(slug, Record(""))
-            record = Record("", dict(old.outputs), failed=result.problems[-1].headline(
-                self.project.root))
-            self.report.failed.append(slug)
-        elif result.dossier is None:
-            record.failed = (blocking or result.problems)[0].headline(self.project.root)
-            self.report.failed.append(slug)
-            self.cache.forget(slug)
-            # Its old pages go too: a dossier that no longer matches its file would
-            # mislead, and the build must equal a clean one.
-            for name in self.previous.accounts.get(slug, Record("")).outputs:
-                self.out.remove(name)
-        else:
-            if blocking:  # the pages show the last good version: said on them
-                record.failed = blocking[0].headline(self.project.root)
-                record.kept = True
-                self.report.failed.append(slug)
-                self.report.kept.append(slug)
-            self._made_pages(slug, result, record)
-        self.state.accounts[slug] = record
-        if self.options.progress:
-            self.options.progress.advance()
+    def carry(self, output: Output) -> None:
+        """Keep tracking an output that this build neither remade nor checked (a brief
+        under --no-pdf): it stays, and a later build decides whether it is current."""
+        if output.path in self.previous.outputs:
+            self.state.outputs[output.path] = self.previous.outputs[output.path]
+        else:  # after --clean: left alone, untracked, and remade by the next build with PDFs
+            self.untracked.add(output.path)
 
-    def _made_pages(self, slug: str, result: _AccountResult, record: Record) -> None:
-        record.outputs.update(result.written)
-        old = self.previous.accounts.get(slug)
-        for pdf_name in account_outputs(slug).values():
-            if old and pdf_name in old.outputs:  # kept until remade or removed
-                record.outputs[pdf_name] = old.outputs[pdf_name]
-                if pdf_name in old.pdf_keys:
-                    record.pdf_keys[pdf_name] = old.pdf_keys[pdf_name]
-        self.fresh[slug] = result.dossier
-        self.fresh_events[slug] = result.events
-        self.report.built.append(slug)
-        self.report.rebuilt.append(slug)
-        self._print(slug, result.path)
-        log.debug("wrote the pages of %s", slug)
+    def written(self, output: Output, key: str, stat: list[int],
+                problems: list[Problem] = ()) -> None:
+        """Record an output written (here or by a worker) from inputs with this key."""
+        self.state.outputs[output.path] = OutputRecord(
+            key, stat, output.group, [problem_to_dict(p) for p in problems])
+        self.report.made[output.kind] += 1
+        self._count(output)
 
-    def _print(self, slug: str, source: Path) -> None:
-        for html_name, pdf_name in account_outputs(slug).items():
-            self.print_pages.append(PrintPage(slug, source, html_name, pdf_name))
-
-    def remove_deleted(self) -> None:
-        for slug in sorted(set(self.previous.accounts) - set(self.state.accounts)):
-            for name in self.previous.accounts[slug].outputs:
-                self.out.remove(name)
-            self.cache.forget(slug)
-            log.debug("removed the outputs of deleted account %s", slug)
-
-    # --- the portfolio ----------------------------------------------------------
-
-    def portfolio(self) -> None:
-        key = self.keys.portfolio(self.state.accounts)
-        previous = self.previous.portfolio
-        if previous and previous.key == key and unchanged(previous.outputs, self.out.root):
-            self.state.portfolio = previous
-            self.report.problems.extend(problem_from_dict(p) for p in previous.problems)
-            self._print_portfolio()
-            return
-        dossiers = self._dossiers()
+    def write(self, output: Output, data: str | bytes, key: str,
+              problems: list[Problem] = ()) -> bool:
+        """Write and record an output; a failure (disk full, permissions) is reported,
+        not raised, and leaves the previous file as it was."""
         try:
-            summary = portfolio(dossiers, self._failed(), self.project.config, self.when)
-        except Exception as exc:  # noqa: BLE001 - reported; the accounts' pages stand
-            self.report.problems.append(internal(self.project.accounts_dir, "making the "
-                                                  "portfolio", exc))
-            self.state.portfolio = None
-            return
-        record = Record(key)
-        for problem in owner_spelling_problems(summary.dossiers):
-            self._problem(record, problem)
-        # Each page is made and written on its own: one that fails is reported, the others
-        # are still written, and the next build tries again.
-        pages = {"index.html": lambda: self.renderer.index(summary),
-                 **{f"owners/{owner.slug}.html": functools.partial(self.renderer.owner, owner,
-                                                                   summary)
-                    for owner in summary.owners},
-                 "calendar.ics": lambda: calendar(summary.title, self._events(summary.dossiers))}
-        for name, make in pages.items():
-            written = self._make(name, make)
-            if written is None:
-                record.key = ""
-            else:
-                record.outputs[name] = written
-        for name in set(previous.outputs if previous else ()) - set(pages):
-            if name == "portfolio.pdf" and previous:
-                record.outputs[name] = previous.outputs[name]
-                if name in previous.pdf_keys:
-                    record.pdf_keys[name] = previous.pdf_keys[name]
-            else:
-                self.out.remove(name)  # an owner with no accounts left
-        self.state.portfolio = record
-        if "index.html" in record.outputs:
-            self._print_portfolio()
-
-    def _make(self, name: str, make: Callable[[], str | bytes]) -> list[int] | None:
-        """Render and write one portfolio output; a failure is reported, not raised."""
-        try:
-            data = make()
-        except RenderError as exc:
-            self.report.problems.append(exc.problem)
-            return None
-        except Exception as exc:  # noqa: BLE001 - one page must not cost the others
-            self.report.problems.append(internal(self.project.accounts_dir, f"making {name}",
-                                                  exc))
-            return None
-        return self._write(name, data)
-
-    def _print_portfolio(self) -> None:
-        self.print_pages.append(PrintPage(PORTFOLIO, self.project.accounts_dir, "index.html",
-                                          "portfolio.pdf"))
-
-    def _dossiers(self) -> list[Dossier]:
-        dossiers = []
-        for slug in self.report.built:
-            kept = self.cache.load_dossier(slug) if slug not in self.fresh else None
-            dossier = self.fresh.get(slug) or (kept[0] if kept else None)
-            if kept:
-                self.fresh_events[slug] = kept[1]
-            if dossier is None:  # the cache lost it: make it again
-                path = self.project.accounts_dir / f"{slug}.md"
-                repo = self.repo
-                dossier, _problems = compile_account(
-                    self.project, path, self.when, self.options.strict,
-                    repo.of(path) if repo else None, repo.reason if repo else "")
-                if dossier is None:
-                    continue
-            dossiers.append(dossier)
-        return dossiers
-
-    def _events(self, dossiers: tuple[Dossier, ...]) -> list[bytes]:
-        minutes = self.project.bank.agenda.meeting_minutes
-        return [self.fresh_events.get(d.slug) or account_events(d, minutes)
-                for d in sorted(dossiers, key=lambda d: d.slug)]
-
-    def _failed(self) -> list[FailedAccount]:
-        return [FailedAccount(slug, str(display_path(self.project.accounts_dir / f"{slug}.md",
-                                                     self.project.root)), record.failed,
-                              record.kept)
-                for slug, record in sorted(self.state.accounts.items()) if record.failed]
-
-    # --- theme assets and PDF briefs ---------------------------------------------
-
-    def assets(self) -> None:
-        for name, data in self.theme.items():
-            self._write(name, data)
-
-    def _write(self, name: str, data: str | bytes) -> list[int] | None:
-        """Write one output; a failure (disk full, permissions) is reported, not raised,
-        and leaves the previous file as it was."""
-        try:
-            self.out.write(name, data)
-            return stat_of(self.out.root / name)
+            self.out.write(output.path, data)
+            self.written(output, key, stat_of(self.out.root / output.path), problems)
+            return True
         except OSError as exc:
-            self.report.problems.append(_write_failure(self.out.root / name, exc))
-            return None
+            self.report.problems.append(write_failure(self.out.root / output.path, exc))
+            return False
 
-    def pdfs(self) -> None:
-        variant = self.project.config.pdf_variant
-        todo: list[tuple[PrintPage, str, str]] = []
-        for page in self.print_pages:
-            record = self._record(page.record)
-            if record is None:
-                continue
-            html = (self.out.root / page.html_path).read_text(encoding="utf-8")
-            key = self.keys.pdf(html, variant)
-            if (record.pdf_keys.get(page.pdf_path) == key and page.pdf_path in record.outputs
-                    and unchanged({page.pdf_path: record.outputs[page.pdf_path]}, self.out.root)):
-                self._current_pdf(page)
-                continue
-            todo.append((page, html, key))
-        self._render_pdfs(todo)
+    def remove(self, path: str) -> None:
+        self.out.remove(path)
+        self.state.outputs.pop(path, None)
 
-    def _record(self, key: str) -> Record | None:
-        return self.state.portfolio if key == PORTFOLIO else self.state.accounts.get(key)
-
-    def _render_pdfs(self, todo: list[tuple[PrintPage, str, str]]) -> None:
-        settings = PdfSettings(
-            allowed_roots=(self.project.root, self.out.root, builtin_theme().resolve()),
-            variant=self.project.config.pdf_variant,
-            time_limit=self.project.config.pdf_time_limit,
-        )
-        pages = {page.pdf_path: (page, key) for page, _html, key in todo}
-        jobs = [PdfJob(page.pdf_path, html, self.out.target(page.html_path).as_uri())
-                for page, html, _key in todo]
-        if self.options.progress:
-            self.options.progress.start(len(jobs), "PDF briefs")
-        seen_warnings: set[str] = set()  # theme CSS warnings repeat for every brief: say them once
-        seen_refusals: set[tuple[Path, str]] = set()
-
-        def finished(result: PdfResult) -> None:
-            page, key = pages[result.slug]
-            record = self._record(page.record)
-            for url, why in result.refused:
-                if (page.source, url) in seen_refusals:
-                    continue  # a brief and its letters share the theme: say it once
-                seen_refusals.add((page.source, url))
-                self._problem(record, Problem(page.source, 0, 0, "pdf",
-                                              f"refused to fetch '{url}': {why}",
-                                              "reference only files inside the project",
-                                              Severity.WARNING))
-            for message in sorted(set(result.warnings) - seen_warnings):
-                seen_warnings.add(message)
-                self._problem(record, Problem(page.source, 0, 0, "pdf", f"WeasyPrint: {message}",
-                                              "", Severity.WARNING))
-            if result.data is None:
-                self._problem(record, Problem(page.source, 0, 0, "pdf", result.error,
-                                              result.hint))
-                self.report.failed.append(page.record)
-                record.outputs.pop(page.pdf_path, None)
-                record.pdf_keys.pop(page.pdf_path, None)
-                self.out.remove(page.pdf_path)
-            elif (written := self._write(page.pdf_path, result.data)) is None:
-                self.report.failed.append(page.record)
-            else:
-                record.outputs[page.pdf_path] = written
-                record.pdf_keys[page.pdf_path] = key
-                self._current_pdf(page)
-                self.report.pdfs_made += 1
-                log.debug("wrote %s", page.pdf_path)
-            if self.options.progress:
-                self.options.progress.advance()
-
-        render_all(jobs, settings, self.options.jobs, finished)
-        self.report.pdfs.sort()
-        self.report.letter_pdfs.sort()
-
-    def _current_pdf(self, page: PrintPage) -> None:
-        if page.record == PORTFOLIO:
-            self.report.portfolio_pdf = True
-        elif page.is_letters:
-            self.report.letter_pdfs.append(page.record)
-        else:
-            self.report.pdfs.append(page.record)
-
-    def _problem(self, record: Record | None, problem: Problem) -> None:
-        """A warning kept with its record: reported now, and again by rebuilds that reuse it."""
-        self.report.problems.append(problem)
-        if record is not None and problem.severity is Severity.WARNING:
-            record.problems.append(problem_to_dict(problem))
+    def _count(self, output: Output) -> None:
+        self.report.current.setdefault(output.kind, []).append(output.group)
 
     def finish(self) -> None:
         self.report.built.sort()
@@ -506,7 +302,7 @@ class _Run:
             self.report.problems.append(Problem(
                 self.out.root, 0, 0, "", f"cannot remove old outputs: {exc.strerror or exc}",
                 "fix the folder's permissions; the next build tries again", Severity.WARNING))
-        self._keep(self._save_state)
+        self.keep_state(self._save_state)
 
     def _save_state(self) -> None:
         if not self.options.only:
@@ -514,23 +310,16 @@ class _Run:
         self.cache.save(self.state)
 
     def _sweep(self) -> None:
-        """Remove, by their names, outputs this build would make but did not: pages of
-        accounts that are gone (even when the state that listed them was lost), of owners
-        with no accounts left, and theme files the theme no longer has."""
-        tracked = {name for record in self.state.accounts.values() for name in record.outputs}
-        current = {name for slug in self.report.built
-                   for page, brief in account_outputs(slug).items() for name in (page, brief)}
-        stale = [name for name in self.out.files("accounts")
-                 if name not in tracked and name not in current]
-        if self.state.portfolio is not None:
-            stale += [name for name in self.out.files("owners")
-                      if name not in self.state.portfolio.outputs]
-        stale += [name for name in self.out.files("assets") if name not in self.theme]
-        for name in stale:
-            self.out.remove(name)
-            log.debug("removed %s, which no account makes any more", name)
+        """Remove what the build owns by name but did not make or keep: pages of accounts
+        and owners that are gone (even when the state that listed them was lost), and
+        theme files the theme no longer has."""
+        for folder in paths.OWNED_FOLDERS:
+            for name in self.out.files(folder):
+                if name not in self.state.outputs and name not in self.untracked:
+                    self.out.remove(name)
+                    log.debug("removed %s, which nothing makes any more", name)
 
-    def _keep(self, change: Callable[[], None]) -> None:
+    def keep_state(self, change: Callable[[], None]) -> None:
         """Change the build state; failing (a read-only project, say) costs only the speed
         of the next build, and is said once."""
         try:
@@ -543,34 +332,146 @@ class _Run:
                     "everything", Severity.WARNING))
 
 
-# --- the dossier worker -------------------------------------------------------------
+# --- the account pages -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _AccountTask:
-    path: Path
-    key: str
-    history: FileHistory | None
-    history_note: str
+class _Made:
+    """What a worker made of one account."""
 
-
-@dataclass(frozen=True)
-class _AccountResult:
     path: Path
-    key: str
+    key: str  # the fingerprint of its inputs; with its templates once back from the worker
     problems: list[Problem]
-    dossier: Dossier | None  # None when the account did not build
-    events: bytes = b""  # the account's calendar events
-    written: dict[str, list[int]] = field(default_factory=dict)  # size and time of each page
+    summary: Summary | None  # None when the account did not build
+    templates: list[str] = field(default_factory=list)  # what its pages loaded
+    written: dict[str, list[int]] = field(default_factory=dict)  # page -> size and time
     write_failed: bool = False
 
 
-class _AccountWorker:
-    """Loads, validates, derives, renders and writes one account at a time, in any process.
+class AccountPages:
+    """Program: each account's dossier and letters pages, made in workers from the
+    accounts whose inputs changed; the others are taken from the state. Gives the
+    summary of every account with pages, for the portfolio, when it is asked for."""
 
-    Writing here, not in the parent, spreads the file creation (much of a cold
-    build) over the workers too.
-    """
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.fresh: dict[str, Summary] = {}
+
+    def make(self, files: list[Path]) -> None:
+        run = self.run
+        stale: list[AccountTask] = []
+        for task in account_tasks(run.project, files):
+            run.report.accounts += 1
+            previous = run.previous.accounts.get(task.path.stem)
+            inputs = run.keys.account_inputs(_read_bytes(task.path), task.history,
+                                             task.history_note)
+            key = run.keys.key(inputs, previous.templates if previous else [])
+            if not run.options.only and previous and previous.key == key and all(
+                    run.current(page, key) for page in self._pages(task.path, previous)):
+                self._reuse(task.path, previous)
+            else:
+                stale.append(AccountTask(task.path, task.history, task.history_note, inputs))
+        if run.options.progress:
+            run.options.progress.start(len(stale), "Dossiers")
+        for_each_account(run.project, stale, _AccountWorker,
+                         (run.project, run.when, run.options.strict), run.options.jobs,
+                         self._made, lambda task, problem: _Made(task.path, task.key, [problem],
+                                                                 None))
+
+    def _pages(self, path: Path, record: InputRecord) -> tuple[Output, ...]:
+        """The pages an account had: none when it failed without a last good version."""
+        return () if record.failed and not record.kept else account_pages(path.stem, path)
+
+    def _reuse(self, path: Path, record: InputRecord) -> None:
+        run, slug = self.run, path.stem
+        run.state.accounts[slug] = record
+        run.report.problems.extend(problem_from_dict(p) for p in record.problems)
+        if record.failed:
+            run.report.failed.append(slug)
+        if record.kept:
+            run.report.kept.append(slug)
+        if not record.failed or record.kept:
+            for page in account_pages(slug, path):
+                run.reuse(page)
+            for brief in account_prints(slug, path):
+                run.carry(brief)  # until the printed pages decide
+            self._printable(slug, path)
+            run.report.built.append(slug)
+
+    def _made(self, made: _Made) -> None:
+        run, slug = self.run, made.path.stem
+        run.report.problems.extend(made.problems)
+        blocking = [p for p in made.problems if p.is_error or run.options.strict]
+        made = dataclasses.replace(made, key=run.keys.key(made.key, made.templates))
+        record = InputRecord(made.key, made.templates,
+                             [problem_to_dict(p) for p in made.problems])
+        if made.write_failed:
+            # The old pages stay, tracked, with a key that can never match: the next build
+            # tries again.
+            record = InputRecord("", failed=made.problems[-1].headline(run.project.root))
+            for output in (*account_pages(slug, made.path), *account_prints(slug, made.path)):
+                run.carry(output)
+            run.report.failed.append(slug)
+        elif made.summary is None:
+            # A dossier that no longer matches its file would mislead, and the build must
+            # equal a clean one: its pages go (by the sweep), and its kept summary.
+            record.failed = (blocking or made.problems)[0].headline(run.project.root)
+            run.report.failed.append(slug)
+            run.cache.forget(slug)
+        else:
+            if blocking:  # the pages show the last good version: said on them
+                record.failed = blocking[0].headline(run.project.root)
+                record.kept = True
+                run.report.failed.append(slug)
+                run.report.kept.append(slug)
+            self._written(made)
+        run.state.accounts[slug] = record
+        if run.options.progress:
+            run.options.progress.advance()
+
+    def _written(self, made: _Made) -> None:
+        run, slug = self.run, made.path.stem
+        for page in account_pages(slug, made.path):
+            run.written(page, made.key, made.written[page.path])
+        for brief in account_prints(slug, made.path):
+            run.carry(brief)  # until the printed pages decide
+        self.fresh[slug] = made.summary
+        run.report.built.append(slug)
+        run.report.rebuilt.append(slug)
+        self._printable(slug, made.path)
+        log.debug("wrote the pages of %s", slug)
+
+    def _printable(self, slug: str, path: Path) -> None:
+        for page, pdf in zip(account_pages(slug, path), account_prints(slug, path), strict=True):
+            self.run.printable.append(Printable(pdf, page=page.path))
+
+    def summaries(self) -> list[Summary]:
+        """Every built account's summary: made now, kept from the last build, or, if the
+        cache lost it, made again. Read only when the portfolio is remade."""
+        run = self.run
+        summaries = []
+        for slug in run.report.built:
+            summary = self.fresh.get(slug) or run.cache.load_summary(slug)
+            if summary is None:
+                summary = _summary_again(run, paths.account_file(run.project.root, slug))
+            if summary is not None:
+                summaries.append(summary)
+        return summaries
+
+
+def _summary_again(run: Run, path: Path) -> Summary | None:
+    (task,) = account_tasks(run.project, [path])
+    dossier, _problems = compile_account(run.project, path, run.when, run.options.strict,
+                                         task.history, task.history_note)
+    if dossier is None:
+        return None
+    return summarise(dossier, account_events(dossier, run.project.bank.agenda.meeting_minutes))
+
+
+class _AccountWorker:
+    """Loads, validates, derives, renders and writes one account at a time, in a worker
+    process. Writing here, not in the parent, spreads the file creation (much of a cold
+    build) over the workers too."""
 
     def __init__(self, project: Project, when: BuildDate, strict: bool) -> None:
         self.project, self.when, self.strict = project, when, strict
@@ -578,59 +479,45 @@ class _AccountWorker:
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
 
-    def run(self, task: _AccountTask) -> _AccountResult:
+    def run(self, task: AccountTask) -> _Made:
         report_progress(0)
         dossier, problems = compile_account(self.project, task.path, self.when, self.strict,
                                             task.history, task.history_note)
         if dossier is None:
-            return _AccountResult(task.path, task.key, problems, None)
+            return _Made(task.path, task.key, problems, None)
         lines = markdown_lines(dossier.account)
         self.renderer.on_markdown = lambda text: report_progress(lines.get(text, 0))
-        dossier_page, letters_page = account_outputs(dossier.slug)
+        dossier_page, letters_page = account_pages(dossier.slug, task.path)
+        self.renderer.used()
         try:
-            pages = {dossier_page: self.renderer.dossier(dossier),
-                     letters_page: self.renderer.letters(dossier)}
+            pages = {dossier_page.path: self.renderer.dossier(dossier),
+                     letters_page.path: self.renderer.letters(dossier)}
             events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
-        except RenderError as exc:
-            return _AccountResult(task.path, task.key, [*problems, exc.problem], None)
+        except RenderError as exc:  # made again when a template it loaded changes
+            return _Made(task.path, task.key, [*problems, exc.problem], None,
+                         self.renderer.used())
         except MarkdownError as exc:
             problem = Problem(task.path, lines.get(exc.text, 0), 1, "",
                               f"this Markdown cannot be converted ({exc})",
                               "nest lists and quotes less deeply, or simplify the section")
-            return _AccountResult(task.path, task.key, [*problems, problem], None)
+            return _Made(task.path, task.key, [*problems, problem], None)
         except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
-            return _AccountResult(task.path, task.key,
-                                  [*problems, internal(task.path, "rendering", exc)], None)
+            return _Made(task.path, task.key, [*problems, internal(task.path, "rendering", exc)],
+                         None)
+        templates = self.renderer.used()
         written: dict[str, list[int]] = {}
         for name, html in pages.items():
             try:
                 self.out.write(name, html)
                 written[name] = stat_of(self.out.root / name)
             except OSError as exc:
-                return _AccountResult(task.path, task.key,
-                                      [*problems, _write_failure(self.out.root / name, exc)],
-                                      None, write_failed=True)
-        try:
-            self.cache.save_dossier(dossier, events)
-        except OSError:
-            pass  # without it the portfolio makes the dossier again, more slowly
-        return _AccountResult(task.path, task.key, problems, dossier, events, written)
-
-
-def _account_failed(task: _AccountTask, failure: Failure) -> _AccountResult:
-    """The stand-in result of an account whose worker was stopped or died."""
-    if failure.kind == "timeout":
-        where = "while converting the Markdown here" if failure.progress else ""
-        problem = Problem(task.path, failure.progress, 1 if failure.progress else 0, "",
-                          f"building the dossier {failure.detail} {where}".strip(), SLOW_HINT)
-    elif failure.kind == "died":
-        problem = Problem(task.path, 0, 0, "",
-                          f"building the dossier failed twice: {failure.detail}",
-                          "see whether the machine ran out of memory")
-    else:
-        problem = Problem(task.path, 0, 0, "", f"the dossier could not be built: "
-                          f"{failure.detail}", INTERNAL_HINT)
-    return _AccountResult(task.path, task.key, [problem], None)
+                return _Made(task.path, task.key,
+                             [*problems, write_failure(self.out.root / name, exc)], None,
+                             write_failed=True)
+        summary = summarise(dossier, events)
+        with contextlib.suppress(OSError):  # without it the portfolio makes it again
+            self.cache.save_summary(summary)
+        return _Made(task.path, task.key, problems, summary, templates, written)
 
 
 def markdown_lines(account: Account) -> dict[str, int]:
@@ -643,7 +530,204 @@ def markdown_lines(account: Account) -> dict[str, int]:
     return lines
 
 
-def _write_failure(path: Path, exc: OSError) -> Problem:
+# --- the portfolio ------------------------------------------------------------------------
+
+
+class PortfolioPages:
+    """Program: the index, each owner's page, the calendar, and the printed portfolio's
+    pages, from the accounts' summaries; all taken from the state when no account's
+    inputs changed."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+
+    def make(self, summaries: Callable[[], list[Summary]]) -> None:
+        run = self.run
+        accounts = {slug: f"{record.key}:{record.failed}:{record.kept}"
+                    for slug, record in run.state.accounts.items()}
+        previous = run.previous.portfolio
+        inputs = run.keys.portfolio_inputs(accounts, run.project.config.pdf_variant)
+        key = run.keys.key(inputs, previous.templates if previous else [])
+        outputs = [Output(path, _kind(path), PORTFOLIO, run.project.accounts_dir)
+                   for path in run.previous.of(PORTFOLIO)]
+        if previous and previous.key == key and self._whole(outputs) and all(
+                run.current(output, run.previous.outputs[output.path].key)
+                for output in outputs):
+            run.state.portfolio = previous
+            run.report.problems.extend(problem_from_dict(p) for p in previous.problems)
+            for output in outputs:
+                if KINDS[output.kind].pdf and not run.options.pdf:
+                    run.carry(output)
+                else:
+                    run.reuse(output)
+            return
+        try:
+            summary = portfolio(summaries(), self._failed(), run.project.config, run.when)
+        except Exception as exc:  # noqa: BLE001 - reported; the accounts' pages stand
+            run.report.problems.append(internal(run.project.accounts_dir, "making the "
+                                                "portfolio", exc))
+            return
+        if not run.options.pdf:
+            # Printed pages that no longer match the portfolio: kept as files, but no longer
+            # tracked, so that the next build with PDFs makes them again.
+            run.untracked.update(o.path for o in outputs if KINDS[o.kind].pdf)
+        self._make(summary, inputs)
+
+    def _whole(self, outputs: list[Output]) -> bool:
+        """Every page has its PDF, when PDFs are wanted: a build without them left none."""
+        have = {output.path for output in outputs}
+        pages = [o.path for o in outputs if o.kind == "owner"]
+        return not self.run.options.pdf or (
+            paths.PORTFOLIO_PDF in have
+            and all(page[:-len(".html")] + ".pdf" in have for page in pages))
+
+    def _make(self, summary: Portfolio, inputs: str) -> None:
+        run = self.run
+        record = InputRecord(inputs)  # the key, once the templates are known
+        for problem in owner_spelling_problems(summary.accounts):
+            record.problems.append(problem_to_dict(problem))
+            run.report.problems.append(problem)
+        run.renderer.used()
+        source = run.project.accounts_dir
+        # Each page is made and written on its own: one that fails is reported, the others
+        # are still written, and the next build tries again.
+        for output, make in self._pages(summary, source):
+            try:
+                data = make()
+            except RenderError as exc:
+                run.report.problems.append(exc.problem)
+                record.key = ""
+                continue
+            except Exception as exc:  # noqa: BLE001 - one page must not cost the others
+                run.report.problems.append(internal(source, f"making {output.path}", exc))
+                record.key = ""
+                continue
+            if KINDS[output.kind].pdf:
+                run.printable.append(Printable(output, html=data))
+                run.carry(output)
+            elif not run.write(output, data, inputs):
+                record.key = ""
+        record.templates = run.renderer.used()
+        if record.key:
+            record.key = run.keys.key(inputs, record.templates)
+        run.state.portfolio = record
+
+    def _pages(self, summary: Portfolio, source: Path):
+        run = self.run
+        yield Output(paths.INDEX, "index", PORTFOLIO, source), lambda: run.renderer.index(summary)
+        yield (Output(paths.CALENDAR, "calendar", PORTFOLIO, source),
+               lambda: calendar(summary.title, [d.events for d in sorted(
+                   summary.accounts, key=lambda d: d.slug)]))
+        printed = run.options.pdf  # the HTML of a printed page is made only to print it
+        if printed:
+            yield (Output(paths.PORTFOLIO_PDF, "portfolio-pdf", PORTFOLIO, source),
+                   lambda: run.renderer.portfolio_print(summary))
+        for owner in summary.owners:
+            yield (Output(paths.owner(owner.slug), "owner", PORTFOLIO, source),
+                   lambda owner=owner: run.renderer.owner(owner, summary))
+            if printed:
+                yield (Output(paths.owner_pdf(owner.slug), "owner-pdf", PORTFOLIO, source),
+                       lambda owner=owner: run.renderer.owner_print(owner, summary))
+
+    def _failed(self) -> list[FailedAccount]:
+        run = self.run
+        return [FailedAccount(slug, str(display_path(paths.account_file(run.project.root, slug),
+                                                     run.project.root)), record.failed,
+                              record.kept)
+                for slug, record in sorted(run.state.accounts.items()) if record.failed]
+
+
+def _kind(path: str) -> str:
+    """The kind of a portfolio output, from its path."""
+    if path.startswith(f"{paths.OWNER_PAGES}/"):
+        return "owner-pdf" if path.endswith(".pdf") else "owner"
+    return {paths.INDEX: "index", paths.CALENDAR: "calendar",
+            paths.PORTFOLIO_PDF: "portfolio-pdf"}[path]
+
+
+# --- the theme, and the printed pages ---------------------------------------------------
+
+
+class ThemeFiles:
+    """Program: the theme's static files (CSS, script, fonts), copied to assets/."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+
+    def make(self) -> None:
+        for name, data in self.run.theme.items():
+            output = Output(name, "asset", THEME, builtin_theme())
+            key = digest(data)
+            if self.run.current(output, key):
+                self.run.reuse(output)
+            else:
+                self.run.write(output, data, key)
+
+
+class PrintedPages:
+    """Program: the PDF of every page to print whose HTML (or the theme, or WeasyPrint)
+    changed since its PDF was made, rendered by workers."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+        self.warned: set[str] = set()  # theme CSS warnings repeat for every PDF: said once
+        self.refused: set[tuple[Path, str]] = set()
+
+    def make(self) -> None:
+        run = self.run
+        variant = run.project.config.pdf_variant
+        todo: dict[str, tuple[Output, str]] = {}
+        jobs = []
+        for printable in run.printable:
+            html = printable.html or (run.out.root / printable.page).read_text(encoding="utf-8")
+            key = run.keys.printed(html, variant)
+            if run.current(printable.pdf, key):
+                run.reuse(printable.pdf)
+                continue
+            base = run.out.target(printable.page or printable.pdf.path)
+            todo[printable.pdf.path] = (printable.pdf, key)
+            jobs.append(PdfJob(printable.pdf.path, html, base.as_uri()))
+        settings = PdfSettings(
+            allowed_roots=(run.project.root, run.out.root, builtin_theme().resolve()),
+            variant=variant, time_limit=run.project.config.pdf_time_limit)
+        if run.options.progress:
+            run.options.progress.start(len(jobs), "PDFs")
+        render_all(jobs, settings, run.options.jobs,
+                   lambda result: self._made(result, *todo[result.slug]))
+
+    def _made(self, result: PdfResult, output: Output, key: str) -> None:
+        run = self.run
+        problems = self._warnings(result, output)
+        run.report.problems.extend(problems)
+        if result.data is None:
+            run.report.problems.append(Problem(output.source, 0, 0, "pdf", result.error,
+                                               result.hint))
+            run.report.failed.append(output.group)
+            run.remove(output.path)
+        elif not run.write(output, result.data, key, problems):
+            run.report.failed.append(output.group)
+        else:
+            log.debug("wrote %s", output.path)
+        if run.options.progress:
+            run.options.progress.advance()
+
+    def _warnings(self, result: PdfResult, output: Output) -> list[Problem]:
+        problems = []
+        for url, why in result.refused:
+            if (output.source, url) not in self.refused:  # a brief and its letters share it
+                self.refused.add((output.source, url))
+                problems.append(Problem(output.source, 0, 0, "pdf",
+                                        f"refused to fetch '{url}': {why}",
+                                        "reference only files inside the project",
+                                        Severity.WARNING))
+        for message in sorted(set(result.warnings) - self.warned):
+            self.warned.add(message)
+            problems.append(Problem(output.source, 0, 0, "pdf", f"WeasyPrint: {message}", "",
+                                    Severity.WARNING))
+        return problems
+
+
+def write_failure(path: Path, exc: OSError) -> Problem:
     return Problem(path, 0, 0, "", f"cannot write: {exc.strerror or exc}",
                    "free some space or fix the folder's permissions; the previous file is kept")
 
@@ -655,3 +739,27 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
+
+
+def summary_line(report: BuildReport) -> str:
+    """What is built, from the outputs: '10 dossiers, 10 PDF briefs and the portfolio PDF'."""
+    current = {kind: len(groups) for kind, groups in report.current.items()}
+    dossiers = current.get("dossier", 0) - len(report.kept)
+    parts = [f"{dossiers:,} of {report.accounts:,} dossiers" if not report.ok
+             else plural(dossiers, KINDS["dossier"].noun, KINDS["dossier"].plural)]
+    for kind in KINDS.values():
+        if kind.counted and kind.pdf and current.get(kind.key):
+            parts.append("the portfolio PDF" if kind.key == "portfolio-pdf"
+                         else plural(current[kind.key], kind.noun, kind.plural))
+    return joined(parts)
+
+
+def remade_line(report: BuildReport) -> str:
+    """' (2 dossiers and 3 PDFs remade)' when the build kept some of what it had made."""
+    pdfs_made = sum(n for kind, n in report.made.items() if KINDS[kind].pdf)
+    pdfs = sum(len(groups) for kind, groups in report.current.items() if KINDS[kind].pdf)
+    if len(report.rebuilt) == len(report.built) and pdfs_made == pdfs:
+        return ""
+    if not report.rebuilt and not pdfs_made:
+        return " (no dossier or PDF remade)"
+    return f" ({plural(len(report.rebuilt), 'dossier')} and {plural(pdfs_made, 'PDF')} remade)"

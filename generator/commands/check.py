@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.load import is_account_name
+from generator.pipeline import check_accounts
 from generator.problems import Problem
 from generator.project import Project
-from generator.validate import read_account
 
 
 @dataclass
@@ -36,9 +36,5 @@ def account_paths(project: Project, paths: tuple[Path, ...]) -> list[Path]:
 
 
 def check(project: Project, paths: tuple[Path, ...] = ()) -> CheckReport:
-    report = CheckReport(problems=list(project.problems))
-    for path in account_paths(project, paths):
-        report.files += 1
-        _account, log = read_account(path, project.config)
-        report.problems.extend(log.problems)
-    return report
+    files = account_paths(project, paths)
+    return CheckReport(len(files), [*project.problems, *check_accounts(project, files)])

@@ -7,14 +7,20 @@ import datetime as dt
 import io
 import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from generator.commands.build import DATE_HINT, BuildReport
-from generator.pipeline import compile_account
-from generator.derive import STATUS_LABELS, BuildDateError, build_date
-from generator.history import read_history
-from generator.portfolio import FailedAccount, portfolio
+from generator.derive import STATUS_LABELS, BuildDate, BuildDateError, build_date
+from generator.pipeline import (
+    AccountTask,
+    account_tasks,
+    compile_account,
+    for_each_account,
+)
+from generator.portfolio import FailedAccount, Summary, portfolio, summarise
 from generator.problems import Problem, visible
 from generator.project import Project
+from generator.workers import default_jobs
 
 
 @dataclass(frozen=True)
@@ -51,34 +57,65 @@ def list_accounts(project: Project, filters: Filters,
     except BuildDateError as exc:
         report.problems.append(Problem(project.root, 0, 0, "", str(exc), DATE_HINT))
         return [], report
-    repo = read_history(project.accounts_dir)
-    dossiers, failed = [], []
-    for path in project.account_files():
+    summaries: list[Summary] = []
+    failed: list[FailedAccount] = []
+
+    def done(listed: _Listed) -> None:
         report.accounts += 1
-        dossier, problems = compile_account(project, path, when, False, repo.of(path), repo.reason)
-        report.problems.extend(problems)
-        if dossier is None or dossier.outdated:
-            report.failed.append(path.stem)
-            failed.append(FailedAccount(path.stem, str(path), problems[0].headline(),
-                                        dossier is not None))
-        if dossier is not None:
-            dossiers.append(dossier)
-    rows = []
-    for d in portfolio(dossiers, failed, project.config, when).dossiers:
-        facts = d.facts
-        if ((filters.statuses and facts.status not in filters.statuses)
+        report.problems.extend(listed.problems)
+        if listed.summary is None or listed.summary.outdated:
+            report.failed.append(listed.path.stem)
+            failed.append(FailedAccount(listed.path.stem, str(listed.path),
+                                        listed.problems[0].headline(),
+                                        listed.summary is not None))
+        if listed.summary is not None:
+            summaries.append(listed.summary)
+
+    for_each_account(project, account_tasks(project, project.account_files()), _SummaryWorker,
+                     (project, when), default_jobs(), done,
+                     lambda task, problem: _Listed(task.path, None, [problem]))
+    report.failed.sort()
+    accounts = portfolio(summaries, failed, project.config, when).accounts
+    return [_row(d) for d in accounts if _wanted(d, filters)], report
+
+
+@dataclass(frozen=True)
+class _Listed:
+    path: Path
+    summary: Summary | None
+    problems: list[Problem]
+
+
+class _SummaryWorker:
+    """Compiles one account, in a worker process, down to what the list shows."""
+
+    def __init__(self, project: Project, when: BuildDate) -> None:
+        self.project, self.when = project, when
+
+    def run(self, task: AccountTask) -> _Listed:
+        dossier, problems = compile_account(self.project, task.path, self.when, False,
+                                            task.history, task.history_note)
+        return _Listed(task.path, summarise(dossier, b"") if dossier else None, problems)
+
+
+def _wanted(d: Summary, filters: Filters) -> bool:
+    facts = d.facts
+    return not ((filters.statuses and facts.status not in filters.statuses)
                 or (filters.owner and facts.owner.lower() != filters.owner.lower())
                 or (filters.reason and filters.reason not in facts.loss_reasons)
-                or (filters.not_ready and d.readiness.state != "not-ready")):
-            continue
-        meeting = facts.meeting.when.strftime(
-            "%Y-%m-%d %H:%M" if facts.meeting.time_set else "%Y-%m-%d") if (
-            facts.meeting and d.meeting_upcoming) else ""
-        value = None if facts.value is None else round(facts.value)
-        rows.append(Row(d.slug, facts.name, facts.status, facts.owner, value,
-                        facts.lost.isoformat() if facts.lost else "", meeting, d.readiness.state,
-                        d.readiness.listen_only, len(d.readiness.remaining), d.overdue_count, list(facts.loss_reasons)))
-    return rows, report
+                or (filters.not_ready and d.readiness.state != "not-ready"))
+
+
+def _row(d: Summary) -> Row:
+    facts = d.facts
+    meeting = facts.meeting.when.strftime(
+        "%Y-%m-%d %H:%M" if facts.meeting.time_set else "%Y-%m-%d") if (
+        facts.meeting and d.meeting_upcoming) else ""
+    value = None if facts.value is None else round(facts.value)
+    return Row(d.slug, facts.name, facts.status, facts.owner, value,
+               facts.lost.isoformat() if facts.lost else "", meeting, d.readiness.state,
+               d.readiness.listen_only, len(d.readiness.remaining), d.overdue_count,
+               list(facts.loss_reasons))
 
 
 def as_json(rows: list[Row]) -> str:

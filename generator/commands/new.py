@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jinja2
 
+from generator import paths
 from generator.load import SLUG, suggest_slug
 from generator.project import CONFIG_NAME, PACKAGE_DIR
 from generator.schema import MAX_NAME
@@ -84,7 +85,7 @@ def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
     if not slug:
         raise Refused(f"'{name}' has no Latin letters or digits to make a file name from; "
                       "choose one with --slug, e.g. --slug tokyo-shoji")
-    target = root / "content" / "accounts" / f"{slug}.md"
+    target = paths.account_file(root, slug)
     if target.exists():
         raise Refused(f"{target} already exists; edit it, or give the new account another name")
     archetype = root / ARCHETYPE

@@ -25,9 +25,10 @@ from urllib.parse import unquote
 
 import watchfiles
 
+from generator import paths
 from generator.commands.build import BuildOptions, build, output_refusal
 from generator.problems import Problem
-from generator.project import CONFIG_NAME, open_project
+from generator.project import open_project
 
 log = logging.getLogger("winback")
 
@@ -41,7 +42,7 @@ RELOAD_SCRIPT = """<script>(function () {
   }
   poll();
 }());</script>""" % VERSION_PATH
-WATCHED = ("content", "templates", "archetypes", CONFIG_NAME)
+WATCHED = (str(paths.CONTENT), str(paths.TEMPLATES), str(paths.ARCHETYPES), paths.CONFIG)
 WATCH_TICK_MS = 250  # how often the watcher wakes without a change: it then knows it runs
 
 
@@ -192,7 +193,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
-            path = path / "index.html"
+            path = path / paths.INDEX
         if path.suffix == ".html":
             page = path.read_text(encoding="utf-8") if path.is_file() else _EMPTY_PAGE
             self._send(self._decorate(page).encode("utf-8"), "text/html; charset=utf-8",
