@@ -1,13 +1,16 @@
 """Build speed and memory on a synthetic corpus, side by side with MkDocs and Pelican.
 
     .venv/bin/python bench/builds.py [--accounts 1000] [--pdf-accounts 60] [--peers]
+                                     [--pdf-at-scale 1000]
 
 Generates N accounts (bench/corpus.py, fixed seed) in a temporary folder and
 times, each as a separate `winback` process: a cold HTML-only build; a no-op
 rebuild; the first build of a new day (every page carries the build date); a
 rebuild after editing one account; a rebuild after editing one template; and a
 cold full build with PDF briefs on the first --pdf-accounts accounts, against
-one worker, then its first build of a new day. Peak memory is the largest resident set of the
+one worker, then its first build of a new day. With --pdf-at-scale N it also
+builds N accounts with every PDF (briefs, letters, owners, the portfolio) and
+rebuilds them after editing one account. Peak memory is the largest resident set of the
 command or any of its worker processes. With --peers it also builds the same
 Markdown bodies with MkDocs and Pelican (installed into bench/.peers-venv on
 first use) and renders the same dossier HTML with the `weasyprint` command,
@@ -95,6 +98,22 @@ def our_figures(project: Path, pdf_accounts: int, jobs: int) -> dict[str, tuple[
     return figures
 
 
+def pdfs_at_scale(folder: Path, count: int, jobs: int) -> tuple[dict[str, tuple[float, float]],
+                                                                 int]:
+    """Every PDF of N accounts, then the rebuild after one edit: the portfolio and owner
+    PDFs are remade with it."""
+    big = folder / "pdf-scale"
+    write_corpus(count, big)
+    cold = f"cold full build with every PDF ({count} accounts, {jobs} workers)"
+    figures = {cold: winback(big, "--clean", "-j", str(jobs))}
+    printed = len(list((big / "output").rglob("*.pdf")))
+    one = big / "content" / "accounts" / "account-00500.md"
+    one.write_text(one.read_text().replace("## New needs", "## New needs\nMore.\n"))
+    figures[f"rebuild after editing one account, with PDFs ({count} accounts)"] = winback(
+        big, "-j", str(jobs))
+    return figures, printed
+
+
 def one_dossier(project: Path) -> tuple[float, float]:
     """The cost the one-account edit is measured against: that dossier, HTML and PDF."""
     single = project.parent / "single"
@@ -148,6 +167,8 @@ def main() -> None:
     parser.add_argument("--pdf-accounts", type=int, default=60)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--peers", action="store_true", help="also time MkDocs and Pelican")
+    parser.add_argument("--pdf-at-scale", type=int, default=0, metavar="N",
+                        help="also build N accounts with every PDF")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temporary:
         project = Path(temporary) / "project"
@@ -157,6 +178,10 @@ def main() -> None:
               f"{args.jobs} workers")
         figures = our_figures(project, args.pdf_accounts, args.jobs)
         figures[YARDSTICK] = one_dossier(project)
+        if args.pdf_at_scale:
+            scaled, printed = pdfs_at_scale(Path(temporary), args.pdf_at_scale, args.jobs)
+            figures.update(scaled)
+            small_printed = len(list((Path(temporary) / "pdf-project" / "output").rglob("*.pdf")))
         if args.peers:
             figures.update(peers(project, args.accounts))
             sample = min(args.pdf_accounts, 20)
@@ -179,6 +204,18 @@ def main() -> None:
     pdf_one = figures[f"cold full build with PDFs ({args.pdf_accounts} accounts, 1 worker)"][0]
     print(f"PDF build, {args.jobs} workers vs 1: {pdf_one / pdf_pool:.2f}x "
           f"({pdf_one / pdf_pool / args.jobs:.0%} of the ideal {args.jobs}x)")
+    if args.pdf_at_scale:
+        n = args.pdf_at_scale
+        edit = figures[f"rebuild after editing one account, with PDFs ({n} accounts)"][0]
+        print(f"rebuild after one edit with PDFs, {n} accounts / one dossier alone: "
+              f"{edit / figures[YARDSTICK][0]:.2f}x")
+        scale_cold = figures[f"cold full build with every PDF ({n} accounts, "
+                             f"{args.jobs} workers)"][0]
+        one_rate = small_printed / pdf_one
+        rate = printed / scale_cold
+        print(f"{n} accounts with every PDF: {printed} PDFs, {rate:.2f} per second; one worker "
+              f"made {one_rate:.2f} per second ({args.pdf_accounts} accounts): "
+              f"{rate / (args.jobs * one_rate):.0%} of {args.jobs} x that")
     for peer in ("MkDocs 1.6 build", "Pelican 4.12 build"):
         if peer in figures:
             print(f"{peer} / winback cold HTML-only: {figures[peer][0] / cold:.2f}x")

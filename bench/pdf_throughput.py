@@ -24,8 +24,8 @@ sys.path.insert(0, str(REPO))
 
 from generator.commands.build import BuildOptions, build  # noqa: E402
 from generator.pdf import PdfJob, PdfSettings, render_all  # noqa: E402
-from generator.workers import default_jobs  # noqa: E402
 from generator.project import builtin_theme, open_project  # noqa: E402
+from generator.workers import default_jobs  # noqa: E402
 
 
 def sample_jobs(workdir: Path, count: int) -> tuple[list[PdfJob], PdfSettings]:
