@@ -7,4 +7,4 @@ demo:  ## set up, then build the sample dossiers into output/
 
 test:  ## set up, then run the whole test suite
 	@scripts/setup --test
-	@.venv/bin/python -m pytest -q
+	@.venv/bin/python -m pytest -q -n 2
