@@ -26,7 +26,7 @@ import json
 import os
 import pickle
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -135,10 +135,12 @@ class Cache:
     def save(self, state: State) -> None:
         if state == self.loaded:
             return  # a no-op build leaves the state file alone
+        # A record's fields are already JSON values: `vars`, not `asdict`, which would copy
+        # them all again (most of the time saving takes).
         data = {"format": STATE_FORMAT, "version": __version__,
-                "accounts": {slug: asdict(r) for slug, r in sorted(state.accounts.items())},
-                "portfolio": asdict(state.portfolio) if state.portfolio else None,
-                "outputs": {path: asdict(r) for path, r in sorted(state.outputs.items())}}
+                "accounts": {slug: vars(r) for slug, r in sorted(state.accounts.items())},
+                "portfolio": vars(state.portfolio) if state.portfolio else None,
+                "outputs": {path: vars(r) for path, r in sorted(state.outputs.items())}}
         _atomic_write(self.state_file, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
     def clear(self) -> None:
