@@ -116,8 +116,10 @@ def read_text(path: Path) -> SourceFile:
             return SourceFile(path, None, log)
         size = info.st_size
         if size > MAX_FILE_BYTES:
-            log.error(0, 0, "", f"file is {size / 1_048_576:.1f} MB; the limit is "
-                      f"{MAX_FILE_BYTES // 1_048_576} MB", "move long history into a separate file")
+            log.error(0, 0, "", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} "
+                      f"({MAX_FILE_BYTES // 1_048_576} MB)",
+                      "shorten it: keep what matters for the next meeting, and archive older "
+                      "history outside content/accounts/")
             return SourceFile(path, None, log)
         raw = path.read_bytes()
     except OSError as exc:

@@ -54,7 +54,7 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "binary": (bytes(range(256)) * 4, ":2:118: byte 0x80 is not valid UTF-8"),
     "nul-bytes": (b"---\nname: X\x00\x01\x02\n---\n", ":2:8: file contains a NUL byte"),
     "huge": (b"---\nname: X\nstatus: active\n---\n" + b"x" * (20 * 1024 * 1024),
-             "file is 20.0 MB; the limit is 2 MB"),
+             "file is 20,971,551 bytes; the limit is 2,097,152 (2 MB)"),
 }
 
 
