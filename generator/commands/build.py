@@ -356,11 +356,13 @@ class AccountPages:
     def __init__(self, run: Run) -> None:
         self.run = run
         self.fresh: dict[str, Summary] = {}
+        self.tasks: dict[str, AccountTask] = {}  # each with the history read once for all
 
     def make(self, files: list[Path]) -> None:
         run = self.run
         stale: list[AccountTask] = []
         for task in account_tasks(run.project, files):
+            self.tasks[task.path.stem] = task
             run.report.accounts += 1
             previous = run.previous.accounts.get(task.path.stem)
             inputs = run.keys.account_inputs(_read_bytes(task.path), task.history,
@@ -453,15 +455,14 @@ class AccountPages:
         for slug in run.report.built:
             summary = self.fresh.get(slug) or run.cache.load_summary(slug)
             if summary is None:
-                summary = _summary_again(run, paths.account_file(run.project.root, slug))
+                summary = _summary_again(run, self.tasks[slug])
             if summary is not None:
                 summaries.append(summary)
         return summaries
 
 
-def _summary_again(run: Run, path: Path) -> Summary | None:
-    (task,) = account_tasks(run.project, [path])
-    dossier, _problems = compile_account(run.project, path, run.when, run.options.strict,
+def _summary_again(run: Run, task: AccountTask) -> Summary | None:
+    dossier, _problems = compile_account(run.project, task.path, run.when, run.options.strict,
                                          task.history, task.history_note)
     if dossier is None:
         return None
