@@ -27,6 +27,7 @@ PROJECT_BANK = paths.QUESTIONS
 # The placeholders each part's wordings may use; any other is an error. They are
 # filled with short facts (a month, a name), never with an account's notes.
 PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "opening": frozenset({"tenure"}),
     "open_complaint": frozenset({"month"}),
     "commitments_kept": frozenset({"won_back"}),
     "competitor": frozenset({"competitor"}),
@@ -184,15 +185,39 @@ def fill(text: str, **values: str) -> str:
 
 
 def _check_reasons(doc: YamlData, log: ProblemLog, config: Config) -> None:
+    """Loss reasons named in the bank, as keys of `by_reason` or in a question's `reasons`,
+    must be the project's."""
     known = config.reason_labels()
-    for path, reasons in _mappings_named("by_reason", doc.data):
-        for reason in reasons:
-            if reason not in known:
-                where = doc.position((*path, reason), prefer_key=True)
-                log.error(where.line, where.column, field_label((*path, reason)),
-                          f"'{reason}' is not a known loss reason",
-                          did_you_mean(str(reason), sorted(known)) or
-                          "add it under loss_reasons: in winback.yaml")
+    named = [((*path, reason), True) for path, reasons in _mappings_named("by_reason", doc.data)
+             for reason in reasons]
+    named += [((*path, index), False) for path, reasons in _values_named("reasons", doc.data)
+              if isinstance(reasons, list) for index in range(len(reasons))]
+    for place, is_key in named:
+        reason = place[-1] if is_key else _at(doc.data, place)
+        if isinstance(reason, str) and reason not in known:
+            where = doc.position(place, prefer_key=is_key)
+            log.error(where.line, where.column, field_label(place),
+                      f"'{reason}' is not a known loss reason",
+                      did_you_mean(str(reason), sorted(known)) or
+                      "add it under loss_reasons: in winback.yaml")
+
+
+def _values_named(name: str, data, path=()):
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == name:
+                yield (*path, key), value
+            else:
+                yield from _values_named(name, value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _values_named(name, value, (*path, index))
+
+
+def _at(data, path):
+    for part in path:
+        data = data[part]
+    return data
 
 
 def _mappings_named(name: str, data, path=()):

@@ -84,6 +84,7 @@ class InputRecord:
     problems: list[ProblemRecord] = field(default_factory=list)
     failed: str = ""  # the first blocking problem, when the account did not build
     kept: bool = False  # failed, and its pages show the last good version of its file
+    drafts: list[str] = field(default_factory=list)  # the email drafts its pages came with
 
 
 @dataclass

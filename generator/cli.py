@@ -69,11 +69,32 @@ Examples:
   winback serve -p 8080 --pdf   rebuild the PDF briefs too
 """
 
+EPILOG_DEBRIEF = """\b
+Examples:
+  winback debrief calloway-foodservice        the meeting booked in the file, just held
+  winback debrief copperline-brewing --when "2026-12-09 10:00" --with "Tyler Banks" \\
+      --ours "Lucia Ferreira"                 a check-in call nobody booked
+"""
+
 EPILOG_CHECK = """\b
 Examples:
   winback check                               every account and winback.yaml
   winback check content/accounts/acme.md      one file (e.g. from a pre-commit hook)
 """
+
+
+class WhenType(click.ParamType):
+    name = "YYYY-MM-DD [HH:MM]"
+
+    def convert(self, value, param, ctx):
+        from generator.validate import parse_when
+
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value
+        try:
+            return parse_when(value)
+        except ValueError as exc:
+            self.fail(f"{exc}; write YYYY-MM-DD HH:MM", param, ctx)
 
 
 class DateType(click.ParamType):
@@ -224,10 +245,12 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
                    f"({elapsed:.2f} s).", err=True)
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it
-        for slug in sorted(set(report.pdfs) | set(report.letter_pdfs)):
-            for name in ([paths.brief(slug)] if slug in report.pdfs else []) + (
-                    [paths.letters_pdf(slug)] if slug in report.letter_pdfs else []):
-                click.echo(display_path(report.output_dir / name, Path.cwd()))
+        for slug in sorted(set(report.pdfs) | set(report.letter_pdfs) | set(report.plan_pdfs)):
+            for printed, path in ((report.pdfs, paths.brief),
+                                  (report.letter_pdfs, paths.letters_pdf),
+                                  (report.plan_pdfs, paths.plan_pdf)):
+                if slug in printed:
+                    click.echo(display_path(report.output_dir / path(slug), Path.cwd()))
     opener = "" if only else f" Open {where}/{paths.INDEX}"
     click.echo(f"Built {made} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}")
 
@@ -375,6 +398,47 @@ def new(project_dir: Path, name: str, status: str, owner: str, slug: str,
     click.echo("Next: fill in the facts between the '---' lines (every optional field is there, "
                "commented out) and the sections below them, then `winback check` and "
                "`winback build`. `winback help format` explains every field.", err=True)
+
+
+@main.command(epilog=EPILOG_DEBRIEF)
+@click.argument("slug", shell_complete=_complete_slugs)
+@click.option("--when", "held", type=WhenType(),
+              help="When the meeting was held [default: the meeting booked in the file].")
+@click.option("--with", "theirs", multiple=True,
+              help="Who met us from their side (repeat for several), for a meeting the file "
+                   "did not book.")
+@click.option("--ours", multiple=True, help="Who was there from our side (repeat), likewise.")
+@click.option("--today", type=DateType(), help="Date to count from (as for build).")
+@in_project
+def debrief(project_dir: Path, slug: str, held, theirs: tuple[str, ...],
+            ours: tuple[str, ...], today: dt.date | None) -> None:
+    """Start the record of a meeting held in the account file, to fill in the same day."""
+    from generator.commands.debrief import Refused
+    from generator.commands.debrief import debrief as run_debrief
+    from generator.derive import BuildDateError, build_date
+
+    project = open_project(project_dir)
+    try:
+        result = run_debrief(project, slug, build_date(today), held, theirs, ours)
+    except BuildDateError as exc:
+        raise click.ClickException(str(exc)) from None
+    except Refused as exc:
+        _print_problems([exc.problem], Path.cwd())
+        sys.exit(1)
+    where = f"{display_path(result.path, Path.cwd())}:{result.line}"
+    if not result.added:
+        click.echo(f"The meeting of {_when_words(result.when)} is recorded already ({where}); "
+                   "nothing was added.")
+        return
+    click.echo(f"Recorded the meeting of {_when_words(result.when)} at {where}.")
+    click.echo("Next: write under it what they said ('heard:'), what matters to them now "
+               "('needs:'), the outcome and the next contact, then `winback check` and "
+               "`winback build`: the written summary, the thank-you note and the plan are "
+               "drafted from it.", err=True)
+
+
+def _when_words(when: dt.date) -> str:
+    return f"{when:%a %-d %b %Y, %H:%M}" if isinstance(when, dt.datetime) else f"{when:%a %-d %b %Y}"
 
 
 HELP_TOPICS = {"format": "the account file, winback.yaml and the question bank, every field",

@@ -13,7 +13,8 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from generator import plan
+from generator import after, letters, plan
+from generator.after import CheckIns, MeetingRecord
 from generator.history import FileHistory
 from generator.schema import (
     FIRST_DATE,
@@ -26,11 +27,12 @@ from generator.schema import (
     FollowUp,
     Person,
     QuestionBank,
-    Sponsor,
     StatusKind,
     in_date_range,
 )
 from generator.script import MeetingScript, ScriptFacts, day, tailor
+from generator.text import months_in_words, plural
+from generator.validate import parse_confirm
 
 STATUS_ORDER = {key: kind.order for key, kind in STATUS_BY_KEY.items()}
 STATUS_LABELS = {key: kind.label for key, kind in STATUS_BY_KEY.items()}
@@ -86,8 +88,16 @@ class Span:
         months = (end.year - start.year) * 12 + end.month - start.month
         if end.day < start.day:
             months -= 1
+        return cls.of_months(months)
+
+    @classmethod
+    def of_months(cls, months: int) -> Span:
         months = max(months, 0)
         return cls(months // 12, months % 12)
+
+    @property
+    def total_months(self) -> int:
+        return self.years * 12 + self.months
 
     def __str__(self) -> str:
         parts = []
@@ -113,6 +123,12 @@ class Readiness:
         if self.state != "not-ready":
             return ""
         return day(self.due) if self.due else "the open fixes are done"
+
+    @property
+    def may_ask(self) -> bool:
+        """Whether a line may ask for an order, a trial, a renewal or a second chance:
+        only once every essential fix is done, or where fixes do not decide."""
+        return self.state in ("ready", "not-applicable")
 
     @property
     def label(self) -> str:
@@ -146,16 +162,11 @@ class FollowUpItem:
     def overdue(self) -> bool:
         return self.state == "overdue"
 
-
-@dataclass(frozen=True)
-class CheckIns:
-    """For a won-back account: close check-ins in the first months back, then the
-    account's normal rhythm."""
-
-    every_days: int  # the rhythm now
-    settles_on: dt.date | None  # when close check-ins give way to the normal rhythm
-    past: tuple[dt.date, ...]  # the most recent scheduled dates, oldest first
-    next_due: dt.date
+    @property
+    def early(self) -> bool:
+        """Delivered before the time promised: worth showing."""
+        delivered = self.item.delivered
+        return delivered is not None and delivered < self.item.due
 
 
 @dataclass(frozen=True)
@@ -175,8 +186,52 @@ class MeetingPlan:
 
     theirs: tuple[tuple[str, str], ...]  # name, and who they are
     lead: str
-    independent_lead: bool  # the lead is the interviewer named for having no part in the account
+    independent_lead: bool  # the lead is the interviewer, with no part in the account yet
     listeners: tuple[str, ...]  # the others from our side, the owner marked
+    lead_met_them: str = ""  # when the interviewer already met them, in words
+    interviewer_away: str = ""  # the interviewer named, but not among our attendees
+
+
+@dataclass(frozen=True)
+class AfterMeeting:
+    """What the last meeting held came to, and what it leaves to do."""
+
+    record: MeetingRecord
+    next_on: dt.datetime | dt.date | None  # the review, the follow-up or the restart
+    overdue: bool  # that date has passed with no later meeting held or booked
+    set_status: str  # accepted, while the status still says otherwise: the status to set
+    fixes_before: tuple[Entry, ...]  # open essential fixes due by the review
+    fixes_after: tuple[Entry, ...]  # open essential fixes due after it, or undated
+
+    @property
+    def outcome(self) -> str:
+        return self.record.outcome
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one next thing for an account, as every page says it."""
+
+    text: str
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date that ends or renews something, near enough to matter."""
+
+    day: dt.date
+    what: str
+    days: int  # from the build date
+
+
+@dataclass(frozen=True)
+class ExtraMile:
+    """Something small they would value beyond the contract: recorded, or suggested
+    from what the people in the room care about."""
+
+    recorded: tuple[str, ...]
+    suggested: tuple[tuple[str, str], ...]  # (who, what they care about)
 
 
 @dataclass(frozen=True)
@@ -185,16 +240,17 @@ class Dossier:
     kind: StatusKind
     as_of: dt.date
     reasons: tuple[str, ...]
-    tenure: Span | None
+    tenure: Span | None  # with us, without any time away
     days_since_loss: int | None
     open_complaints: tuple[Entry, ...]
     resolved_complaints: tuple[Entry, ...]
-    old_resolved: int  # resolved complaints older than OLD_COMPLAINT_YEARS, at the end
+    old_resolved: tuple[Entry, ...]  # ours, resolved, older than OLD_COMPLAINT_YEARS: fold in print
     people: People
     readiness: Readiness
     follow_ups: tuple[FollowUpItem, ...]
     clear_first: tuple[FollowUpItem, ...]  # open promises overdue or due before the meeting
     meeting_upcoming: bool
+    meeting_to_record: bool  # the booked meeting is past, and no record of it is in the file
     meeting_plan: MeetingPlan | None
     dos: tuple[str, ...]  # meeting notes
     donts: tuple[str, ...]
@@ -202,10 +258,17 @@ class Dossier:
     commitments: tuple[plan.Commitment, ...]
     if_no: plan.IfNo
     approaches: plan.Approaches
-    letters: tuple[plan.Letter, ...]
-    signatory: Sponsor | None
+    letters: tuple[letters.Letter, ...]
+    client_plan: letters.ClientPlan
+    signatory: plan.Person | None  # who signs the meeting request
     addressee: Person | None  # the most senior person still there, for the letters
     check_ins: CheckIns | None
+    records: tuple[MeetingRecord, ...]  # meetings held, oldest first
+    after: AfterMeeting | None  # what the last meeting held came to
+    next_step: NextStep
+    deadlines: tuple[Deadline, ...]
+    extra_mile: ExtraMile
+    our_failure: bool  # the file records a failure of ours
     history: FileHistory | None  # None without git history
     history_note: str  # why there is no history
     stale: bool  # the file has not changed for longer than the config allows
@@ -255,8 +318,12 @@ class Dossier:
         return sum(1 for f in self.follow_ups if f.overdue)
 
     @property
-    def letters_to_send(self) -> tuple[plan.Letter, ...]:
+    def letters_to_send(self) -> tuple[letters.Letter, ...]:
         return tuple(letter for letter in self.letters if letter.to_send)
+
+    @property
+    def last_record(self) -> MeetingRecord | None:
+        return self.records[-1] if self.records else None
 
 
 def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate,
@@ -272,15 +339,26 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
     open_complaints = _newest_first(e for e in complaints if not e.checked)
     resolved = _newest_first(e for e in complaints if e.checked)
     people = _people(facts.people)
+    found = after.records(account)
     upcoming = bool(facts.meeting and facts.meeting.day >= as_of)
+    to_record = bool(facts.meeting and not upcoming
+                     and after.recorded(found, facts.meeting.day) is None)
     readiness = _readiness(account, upcoming)
     follow_ups = _follow_ups(account, as_of)
+    failure = _our_failure(account, config)
+    tenure = _tenure(account, as_of)
+    end = plan.meeting_end(facts.meeting, bank.agenda.meeting_minutes) if upcoming else None
+    approaches = plan.approaches(account, config, upcoming, as_of)
+    check_ins = after.check_ins(facts, config, found, as_of)
+    after_meeting = _after_meeting(account, found, upcoming, readiness, as_of)
+    commitments = plan.commitments(account, end, as_of)
+    meeting_plan = _meeting_plan(account, found) if facts.meeting else None
     return Dossier(
         account=account,
         kind=STATUS_BY_KEY[facts.status],
         as_of=as_of,
         reasons=tuple(labels[r] for r in facts.loss_reasons if r in labels),
-        tenure=_tenure(account, as_of),
+        tenure=tenure,
         days_since_loss=(as_of - facts.lost).days if facts.lost else None,
         open_complaints=open_complaints,
         resolved_complaints=resolved,
@@ -290,17 +368,29 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
         follow_ups=follow_ups,
         clear_first=_clear_first(follow_ups, facts, upcoming, as_of),
         meeting_upcoming=upcoming,
-        meeting_plan=_meeting_plan(facts) if facts.meeting else None,
+        meeting_to_record=to_record,
+        meeting_plan=meeting_plan,
         dos=tuple(e.text for e in account.entries("meeting_notes") if not _is_dont(e.text)),
         donts=tuple(e.text for e in account.entries("meeting_notes") if _is_dont(e.text)),
-        script=tailor(account, bank, _script_facts(account, people, readiness, labels, as_of)),
-        commitments=plan.commitments(account, as_of),
-        if_no=plan.if_no(account, config, as_of),
-        approaches=plan.approaches(account, config, upcoming),
-        letters=plan.letters(account, facts.meeting is not None),
-        signatory=plan.signatory(account, config),
+        script=tailor(account, bank, _script_facts(
+            account, config, people, readiness, labels, as_of, failure, tenure, upcoming,
+            meeting_plan)),
+        commitments=commitments,
+        if_no=plan.if_no(account, config, found, _since(account, found, upcoming)),
+        approaches=approaches,
+        letters=letters.letters(account, config, _letter_facts(
+            account, found, failure, tenure, as_of)),
+        client_plan=letters.client_plan(account, config, found, tenure, as_of),
+        signatory=plan.signatory(facts, config),
         addressee=next(iter(people.decision_makers + people.champions + people.others), None),
-        check_ins=_check_ins(facts, config, as_of),
+        check_ins=check_ins,
+        records=found,
+        after=after_meeting,
+        next_step=_next_step(facts, readiness, follow_ups, upcoming, to_record, check_ins,
+                             after_meeting, approaches),
+        deadlines=_deadlines(account, as_of),
+        extra_mile=_extra_mile(account, people),
+        our_failure=failure,
         history=history,
         history_note=history_note,
         stale=bool(last and (as_of - last.date).days > config.stale_after_days),
@@ -308,29 +398,210 @@ def derive(account: Account, config: Config, bank: QuestionBank, when: BuildDate
     )
 
 
-def _script_facts(account: Account, people: People, readiness: Readiness,
-                  labels: dict[str, str], as_of: dt.date) -> ScriptFacts:
+def _script_facts(account: Account, config: Config, people: People, readiness: Readiness,
+                  labels: dict[str, str], as_of: dt.date, failure: bool, tenure: Span | None,
+                  upcoming: bool, meeting_plan: MeetingPlan | None) -> ScriptFacts:
+    facts = account.facts
     complaints = account.entries("complaints")
     changes = account.entries("changes")
+    done = tuple(e for e in changes if e.checked)
+    open_changes = tuple(e for e in changes if not e.checked)
+    known = {p.name: p for p in facts.people}
+    room = tuple(known[name] for name in facts.meeting.with_ if name in known) if (
+        facts.meeting and upcoming) else ()
+    holds = {name for name, held in (
+        ("our-failure", failure), ("open-fixes", bool(open_changes)),
+        ("done-fixes", bool(done)), ("competitor", bool(facts.competitor)),
+        ("one-attendee", not facts.meeting or not upcoming or len(facts.meeting.with_) <= 1),
+    ) if held}
+    departed = people.departed
+    if facts.won_back:  # who left before they came back is not named to them
+        departed = tuple(p for p in departed if p.left >= facts.won_back)
     return ScriptFacts(
         as_of=as_of,
         open_complaints=tuple(sorted((e for e in complaints if not e.checked),
                                      key=lambda e: (e.date or dt.date.min, e.line))),
         decision_makers=people.decision_makers,
-        departed=people.departed,
+        room=room,
+        departed=departed,
         wins=_wins_to_recall(account.entries("wins")),
-        done_changes=tuple(e for e in changes if e.checked),
-        open_changes=tuple(e for e in changes if not e.checked),
-        ask_after=_spoken_after(readiness) if readiness.listen_only else "",
+        done_changes=done,
+        open_changes=open_changes,
+        ask=_ask_kind(readiness),
+        ask_after=_spoken_after(readiness),
         reason_labels=labels,
         complaint_dates={e.date.isoformat(): f"the complaint of {day(e.date)}"
                          for e in complaints if e.date},
+        holds=frozenset(holds),
+        reasons=frozenset(facts.loss_reasons),
+        tenure=in_words_the(tenure),
     )
+
+
+def in_words_the(tenure: Span | None) -> str:
+    """'the thirteen years', 'the year', 'the fourteen months': for {tenure}."""
+    return months_in_words(tenure.total_months, the=True) if tenure else "the time"
+
+
+def _ask_kind(readiness: Readiness) -> str:
+    """Which ask the state allows: the rule behind every ask of every kit."""
+    if readiness.may_ask:
+        return "the_ask"
+    return "listen_only_ask" if readiness.state == "not-ready" else "unknown_ask"
 
 
 def _spoken_after(readiness: Readiness) -> str:
     """When we may ask, as said aloud: 'after 12 January'."""
+    if readiness.state != "not-ready":
+        return ""
     return f"after {readiness.due:%-d %B}" if readiness.due else "once our changes are in place"
+
+
+def _our_failure(account: Account, config: Config) -> bool:
+    """The file records a failure of ours: a reason that is one, or an open complaint
+    about us."""
+    if set(account.facts.loss_reasons) & config.our_failures():
+        return True
+    return any(not e.checked and not e.party for e in account.entries("complaints"))
+
+
+def _letter_facts(account: Account, found: tuple[MeetingRecord, ...], failure: bool,
+                  tenure: Span | None, as_of: dt.date) -> letters.LetterFacts:
+    record = found[-1] if found else None
+    start = (record.when if isinstance(record.when, dt.datetime) else
+             dt.datetime.combine(record.day, dt.time())) if record else None
+    promises = tuple(sorted((f for f in account.facts.follow_ups if not f.is_done
+                             and (start is None or f.due >= start)), key=lambda f: f.due))
+    changes = []
+    for entry in account.entries("changes"):
+        confirm = parse_confirm(entry.detail("confirm")) if entry.detail("confirm") else None
+        if not entry.checked and isinstance(confirm, tuple):
+            changes.append((entry.detail("say") or entry.text, confirm[0], confirm[1],
+                            entry.date))
+    return letters.LetterFacts(
+        as_of=as_of,
+        tenure_months=tenure.total_months if tenure else None,
+        our_failure=failure,
+        open_fixes=any(not e.checked for e in account.entries("changes")),
+        record=record,
+        promises=promises if record else (),
+        changes=tuple(changes) if record else (),
+    )
+
+
+def _since(account: Account, found: tuple[MeetingRecord, ...],
+           upcoming: bool) -> tuple[dt.date, str] | None:
+    """What "if they say no" counts from: the meeting booked, else the last contact the
+    file records. Never the build date, so the dates hold from one build to the next."""
+    facts = account.facts
+    if facts.meeting is not None and upcoming:
+        return facts.meeting.day, f"the meeting of {day(facts.meeting.day)}"
+    if found:
+        return found[-1].day, f"the meeting of {day(found[-1].day)}"
+    last = after.last_contact(facts, found)
+    return (last, f"the last contact on record, {day(last)}") if last else None
+
+
+def _after_meeting(account: Account, found: tuple[MeetingRecord, ...], upcoming: bool,
+                   readiness: Readiness, as_of: dt.date) -> AfterMeeting | None:
+    if not found:
+        return None
+    record = found[-1]
+    kind = STATUS_BY_KEY[account.facts.status]
+    set_status = ""
+    if record.outcome == "accepted" and kind.has_readiness:
+        set_status = "won-back" if not kind.client else "active"
+    next_on = record.next
+    next_day = record.next_day
+    overdue = bool(next_day and next_day < as_of and not upcoming)
+    before, late = (), ()
+    if record.outcome == "review" and next_day:
+        before = tuple(e for e in readiness.remaining if e.date and e.date <= next_day)
+        late = tuple(e for e in readiness.remaining if not e.date or e.date > next_day)
+    return AfterMeeting(record, next_on, overdue, set_status, before, late)
+
+
+def _next_step(facts: Facts, readiness: Readiness, follow_ups: tuple[FollowUpItem, ...],
+               upcoming: bool, to_record: bool, check_ins: CheckIns | None,
+               after_meeting: AfterMeeting | None, approaches: plan.Approaches) -> NextStep:
+    """The one next thing: what every page, printout and list says of the account."""
+    overdue = sum(1 for f in follow_ups if f.overdue)
+    if facts.meeting and upcoming:
+        return NextStep(f"meeting {meeting_words(facts.meeting)}")
+    if to_record:
+        return NextStep(f"record the meeting of {day(facts.meeting.day)}", True)
+    if overdue:
+        return NextStep(f"{plural(overdue, 'follow-up')} overdue", True)
+    if check_ins and check_ins.overdue:
+        return NextStep(f"check-in missed since {day(check_ins.missing[0])}", True)
+    if after_meeting is not None:
+        step = _after_step(after_meeting)
+        if step is not None:
+            return step
+    if approaches.next_try:
+        words = ("waiting for an answer; next try" if approaches.waiting else "approach again")
+        if approaches.overdue:
+            return NextStep(f"{words} was due {day(approaches.next_try)}", True)
+        return NextStep(f"{words} {day(approaches.next_try)}")
+    if readiness.state == "not-ready":
+        return NextStep(plural(len(readiness.remaining), "essential fix", "essential fixes")
+                        + " open")
+    if check_ins:
+        return NextStep(f"next check-in {day(check_ins.next_due)}")
+    if readiness.state != "not-applicable":
+        return NextStep(readiness.label.lower())
+    return NextStep("no step recorded")
+
+
+def _after_step(after_meeting: AfterMeeting) -> NextStep | None:
+    record, when = after_meeting.record, after_meeting.next_on
+    if after_meeting.set_status:
+        return NextStep(f"they said yes on {day(record.day)}: set the status to "
+                        f"{STATUS_LABELS[after_meeting.set_status].lower()}", True)
+    words = {"review": "review", "undecided": "follow up", "accepted": "start again"}
+    if record.outcome in words and when:
+        verb = words[record.outcome]
+        if after_meeting.overdue:
+            return NextStep(f"{verb} was due {day_or_time(when)}", True)
+        return NextStep(f"{verb} {day_or_time(when)}")
+    if not record.outcome:
+        return NextStep(f"record the outcome of the meeting of {day(record.day)}", True)
+    return None
+
+
+def meeting_words(meeting) -> str:
+    if meeting.time_set:
+        return f"{meeting.when:%a %-d %b %Y, %H:%M}"
+    return f"{meeting.when:%a %-d %b %Y}, time not set"
+
+
+def day_or_time(when: dt.datetime | dt.date) -> str:
+    return f"{when:%a %-d %b %Y, %H:%M}" if isinstance(when, dt.datetime) else day(when)
+
+
+DEADLINE_DAYS = 90  # a date that ends or renews something reaches page one this close
+
+
+def _deadlines(account: Account, as_of: dt.date) -> tuple[Deadline, ...]:
+    facts = account.facts
+    found = []
+    if facts.contract_end:
+        found.append((facts.contract_end, "Contract ends or renews"))
+    found += [(e.date, e.text) for e in account.entries("history")
+              if "deadline" in e.markers and e.date]
+    return tuple(Deadline(d, what, (d - as_of).days) for d, what in sorted(found)
+                 if 0 <= (d - as_of).days <= DEADLINE_DAYS)
+
+
+def _extra_mile(account: Account, people: People) -> ExtraMile:
+    facts = account.facts
+    if facts.extra_mile:
+        return ExtraMile(tuple(facts.extra_mile), ())
+    room = set(facts.meeting.with_) if facts.meeting else set()
+    known = [p for p in facts.people if p.left is None and p.cares_about]
+    chosen = [p for p in known if p.name in room] or list(people.decision_makers)
+    return ExtraMile((), tuple((p.name, p.cares_about[0]) for p in chosen
+                               if p.cares_about)[:2])
 
 
 def _wins_to_recall(wins: tuple[Entry, ...]) -> tuple[Entry, ...]:
@@ -339,9 +610,12 @@ def _wins_to_recall(wins: tuple[Entry, ...]) -> tuple[Entry, ...]:
     return tuple(sorted(newest, key=lambda e: not e.recall)[:RECALLED_WINS])
 
 
-def _old(resolved: tuple[Entry, ...], as_of: dt.date) -> int:
-    limit = as_of.replace(year=as_of.year - OLD_COMPLAINT_YEARS) if as_of.year > 2 else as_of
-    return sum(1 for e in resolved if e.date is not None and e.date < limit)
+def _old(resolved: tuple[Entry, ...], as_of: dt.date) -> tuple[Entry, ...]:
+    """Our own resolved complaints from before OLD_COMPLAINT_YEARS: they fold in print.
+    Other suppliers' never fold: they are often why the client chose us."""
+    limit = dt.date(max(as_of.year - OLD_COMPLAINT_YEARS, 1), 1, 1) + (
+        as_of - dt.date(as_of.year, 1, 1))
+    return tuple(e for e in resolved if e.date is not None and e.date < limit and not e.party)
 
 
 def _is_dont(text: str) -> bool:
@@ -356,16 +630,34 @@ def _clear_first(follow_ups: tuple[FollowUpItem, ...], facts: Facts, upcoming: b
     return tuple(f for f in follow_ups if f.state != "done" and f.item.due <= before)
 
 
-def _meeting_plan(facts: Facts) -> MeetingPlan:
+def _meeting_plan(account: Account, found: tuple[MeetingRecord, ...]) -> MeetingPlan:
+    facts = account.facts
     meeting = facts.meeting
     known = {p.name: p for p in facts.people}
     theirs = tuple((name, _described(known.get(name))) for name in meeting.with_)
-    lead = facts.interviewer or next((n for n in meeting.ours if n != facts.owner), "") or (
-        facts.owner)
+    interviewer = facts.interviewer
+    attends = bool(interviewer) and (not meeting.ours or interviewer in meeting.ours)
+    lead = interviewer if attends else next(
+        (n for n in meeting.ours if n != facts.owner), "") or facts.owner
     listeners = tuple(f"{name} (owner)" if name == facts.owner else name
                       for name in meeting.ours if name != lead)
-    independent = bool(facts.interviewer) and facts.interviewer != facts.owner
-    return MeetingPlan(theirs, lead, independent, listeners)
+    met = _met_before(account, interviewer, found) if attends else ""
+    independent = attends and interviewer != facts.owner and not met
+    away = interviewer if interviewer and not attends else ""
+    return MeetingPlan(theirs, lead, independent, listeners, met, away)
+
+
+def _met_before(account: Account, name: str, found: tuple[MeetingRecord, ...]) -> str:
+    """When the interviewer already had a part in the account, from what the file
+    records: a meeting held, or a dated history item that names them."""
+    meeting_day = account.facts.meeting.day if account.facts.meeting else None
+    for record in reversed(found):
+        if record.day != meeting_day and name.casefold() in {n.casefold() for n in record.ours}:
+            return f"met them on {day(record.day)}"
+    for entry in reversed(account.entries("history")):
+        if entry.date and name.casefold() in entry.text.casefold():
+            return f"named in the history on {day(entry.date)}"
+    return ""
 
 
 def _described(person: Person | None) -> str:
@@ -376,10 +668,16 @@ def _described(person: Person | None) -> str:
 
 
 def _tenure(account: Account, as_of: dt.date) -> Span | None:
+    """How long they have been (or were) a client, without the time away of a client
+    that left and came back."""
     facts = account.facts
     if facts.signed is None:
         return None
-    end = facts.lost if not STATUS_BY_KEY[facts.status].client and facts.lost else as_of
+    kind = STATUS_BY_KEY[facts.status]
+    if kind.came_back and facts.lost and facts.won_back:
+        return Span.of_months(Span.between(facts.signed, facts.lost).total_months
+                              + Span.between(facts.won_back, as_of).total_months)
+    end = facts.lost if not kind.client and facts.lost else as_of
     return Span.between(facts.signed, end)
 
 
@@ -412,51 +710,13 @@ def _readiness(account: Account, meeting_upcoming: bool) -> Readiness:
 
 
 def _follow_ups(account: Account, as_of: dt.date) -> tuple[FollowUpItem, ...]:
-    items = sorted(account.facts.follow_ups, key=lambda f: (f.done, f.due, f.what))
+    items = sorted(account.facts.follow_ups, key=lambda f: (f.is_done, f.due, f.what))
     return tuple(FollowUpItem(f, f.owner or account.facts.owner, _state(f, as_of))
                  for f in items)
 
 
 def _state(follow_up: FollowUp, as_of: dt.date) -> str:
-    if follow_up.done:
+    if follow_up.is_done:
         return "done"
     due = follow_up.due.date()
     return "overdue" if due < as_of else "due-today" if due == as_of else "due"
-
-
-def _check_ins(facts: Facts, config: Config, as_of: dt.date) -> CheckIns | None:
-    if not STATUS_BY_KEY[facts.status].came_back or facts.won_back is None:
-        return None
-    start = facts.won_back
-    settles = _add_months(start, config.check_in_first_months)
-    close = dt.timedelta(days=config.check_in_first_every_days)
-    normal = dt.timedelta(days=facts.check_in_every_days or config.check_in_every_days)
-    schedule = _schedule(start, settles, close, normal, as_of)
-    upcoming = [d for d in schedule if d >= as_of]
-    past = [d for d in schedule if d < as_of][-3:]
-    return CheckIns((close if upcoming[0] < settles else normal).days,
-                    settles if settles > start else None, tuple(past), upcoming[0])
-
-
-def _schedule(start: dt.date, settles: dt.date, close: dt.timedelta, normal: dt.timedelta,
-              as_of: dt.date) -> list[dt.date]:
-    """The check-in dates around `as_of`: every `close` until `settles`, then every
-    `normal`. Worked out by arithmetic, not by walking the years."""
-    def steps(first: dt.date, step: dt.timedelta, until: dt.date | None) -> list[dt.date]:
-        skip = max((as_of - first).days // step.days - 3, 0)
-        dates = [first + step * (skip + k) for k in range(5)]
-        return [d for d in dates if d > start and (until is None or d < until)]
-
-    dates = steps(start, close, settles) if settles > start else []
-    return sorted({*dates, *steps(max(settles, start), normal, None)})
-
-
-def _add_months(date: dt.date, months: int) -> dt.date:
-    month = date.month - 1 + months
-    year, month = date.year + month // 12, month % 12 + 1
-    for day_of_month in range(date.day, 27, -1):
-        try:
-            return date.replace(year=year, month=month, day=day_of_month)
-        except ValueError:
-            continue
-    return date.replace(year=year, month=month, day=min(date.day, 28))

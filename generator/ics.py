@@ -64,14 +64,34 @@ def _events(dossier: Dossier, meeting_minutes: int) -> list:
         seen[digest] = seen.get(digest, 0) + 1
         ident = f"follow-up-{dossier.slug}-{digest}" + (
             f"-{seen[digest]}" if seen[digest] > 1 else "")
-        done = "Done: " if follow_up.done else ""
+        done = "Done: " if follow_up.is_done else ""
         event = _event(ident, stamp, follow_up.due, FOLLOW_UP_MINUTES,
                        f"{done}Follow-up by {follow_up.channel}: {follow_up.what} ({facts.name})",
                        f"Account: {facts.name}\nOwner: {item.owner or 'unassigned'}")
-        if follow_up.done:
+        if follow_up.is_done:
             event.add("transp", "TRANSPARENT")
         events.append(event)
+    events += _check_in_events(dossier, stamp)
     return events
+
+
+def _check_in_events(dossier: Dossier, stamp: dt.datetime) -> list:
+    """A won-back client's check-ins: each one missed since the last held, flagged on its
+    day, else the next one due. All day: a check-in has a date, not a time."""
+    check_ins = dossier.check_ins
+    if check_ins is None:
+        return []
+    name = dossier.facts.name
+    owner = f"Owner: {dossier.facts.owner or 'unassigned'}"
+    if check_ins.overdue:
+        return [_event(f"check-in-{dossier.slug}-{day.isoformat()}", stamp, day, 0,
+                       f"Missed check-in: {name}",
+                       f"Account: {name}\n{owner}\nNo check-in is recorded since it was "
+                       "due: check in now, and record it.")
+                for day in check_ins.missing]
+    return [_event(f"check-in-{dossier.slug}-{check_ins.next_due.isoformat()}", stamp,
+                   check_ins.next_due, 0, f"Check-in due: {name}",
+                   f"Account: {name}\n{owner}\nA stay-close check-in with a won-back client.")]
 
 
 def _event(ident: str, stamp: dt.datetime, start: dt.datetime | dt.date, minutes: int,

@@ -41,6 +41,9 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("letters", "letters page", "letters pages", False),
     Kind("brief", "PDF brief", "PDF briefs", True, pdf=True),
     Kind("letters-pdf", "letters PDF", "letters PDFs", True, pdf=True),
+    Kind("plan", "plan page", "plan pages", False),
+    Kind("plan-pdf", "plan PDF", "plan PDFs", True, pdf=True),
+    Kind("email", "email draft", "email drafts", False),
     Kind("index", "portfolio page", "portfolio pages", False),
     Kind("owner", "owner page", "owner pages", False),
     Kind("calendar", "calendar", "calendars", False),
@@ -60,15 +63,22 @@ class Output:
     source: Path  # where its problems are reported
 
 
-def account_pages(slug: str, source: Path) -> tuple[Output, Output]:
+def account_pages(slug: str, source: Path) -> tuple[Output, ...]:
     return (Output(paths.dossier(slug), "dossier", slug, source),
-            Output(paths.letters(slug), "letters", slug, source))
+            Output(paths.letters(slug), "letters", slug, source),
+            Output(paths.plan(slug), "plan", slug, source))
 
 
-def account_prints(slug: str, source: Path) -> tuple[Output, Output]:
+def account_prints(slug: str, source: Path) -> tuple[Output, ...]:
     """The PDFs of an account's pages, in the order of `account_pages`."""
     return (Output(paths.brief(slug), "brief", slug, source),
-            Output(paths.letters_pdf(slug), "letters-pdf", slug, source))
+            Output(paths.letters_pdf(slug), "letters-pdf", slug, source),
+            Output(paths.plan_pdf(slug), "plan-pdf", slug, source))
+
+
+def account_emails(slug: str, source: Path, letters: list[str]) -> tuple[Output, ...]:
+    """The email drafts of these letters, made with the pages and never printed."""
+    return tuple(Output(paths.email(slug, key), "email", slug, source) for key in letters)
 
 
 # --- fingerprints ---------------------------------------------------------------------

@@ -51,6 +51,19 @@ def letters_pdf(slug: str) -> str:
     return f"{ACCOUNT_PAGES}/{slug}-letters.pdf"
 
 
+def plan(slug: str) -> str:
+    return f"{ACCOUNT_PAGES}/{slug}-plan.html"
+
+
+def plan_pdf(slug: str) -> str:
+    return f"{ACCOUNT_PAGES}/{slug}-plan.pdf"
+
+
+def email(slug: str, letter: str) -> str:
+    """A letter's email draft: `accounts/<slug>-summary.eml`."""
+    return f"{ACCOUNT_PAGES}/{slug}-{letter}.eml"
+
+
 def owner(slug: str) -> str:
     return f"{OWNER_PAGES}/{slug}.html"
 
@@ -82,6 +95,9 @@ class Paths:
     brief = staticmethod(brief)
     letters = staticmethod(letters)
     letters_pdf = staticmethod(letters_pdf)
+    plan = staticmethod(plan)
+    plan_pdf = staticmethod(plan_pdf)
+    email = staticmethod(email)
     owner = staticmethod(owner)
     owner_pdf = staticmethod(owner_pdf)
     asset = staticmethod(asset)

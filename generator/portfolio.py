@@ -16,12 +16,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.after import CheckIns
 from generator.derive import (
     STATUS_ORDER,
     BuildDate,
-    CheckIns,
     Dossier,
     FollowUpItem,
+    NextStep,
     Readiness,
 )
 from generator.load import field_label, suggest_slug
@@ -66,6 +67,7 @@ class Summary:
     outdated: bool  # the pages show the last good version of a file with errors
     owner_places: dict[str, tuple[int, int]]  # where each owner name stands in the file
     events: bytes  # its meetings and follow-ups, for the calendar
+    next_step: NextStep  # the one next thing, as every page says it
 
     @property
     def overdue_count(self) -> int:
@@ -89,6 +91,7 @@ def summarise(dossier: Dossier, events: bytes) -> Summary:
         outdated=dossier.outdated is not None,
         owner_places=dossier.account.owner_places,
         events=events,
+        next_step=dossier.next_step,
     )
 
 
@@ -152,6 +155,10 @@ class Owner:
     def overdue(self) -> int:
         return sum(1 for item in self.follow_ups if item.follow_up.overdue)
 
+    @functools.cached_property
+    def missed_check_ins(self) -> tuple[Summary, ...]:
+        return missed_check_ins(self.accounts)
+
 
 @dataclass(frozen=True)
 class Portfolio:
@@ -166,6 +173,7 @@ class Portfolio:
     overdue: tuple[DueFollowUp, ...]
     due_soon: tuple[DueFollowUp, ...]  # follow-ups due within the week, not yet overdue
     check_ins_due: tuple[Summary, ...]  # won-back accounts with a check-in due within the week
+    missed_check_ins: tuple[Summary, ...]  # won-back accounts whose last check-in due was missed
     waiting: tuple[Summary, ...]  # asked for a meeting, no answer yet
     not_ready: tuple[Summary, ...]
     charts: tuple[Chart, ...]
@@ -204,8 +212,10 @@ def portfolio(summaries: list[Summary], failed: list[FailedAccount], config: Con
         due_soon=tuple(item for item in due if not item.follow_up.overdue
                        and item.follow_up.item.due.date() <= week),
         check_ins_due=tuple(sorted((d for d in ordered if d.check_ins
+                                    and not d.check_ins.overdue
                                     and d.check_ins.next_due <= week),
                                    key=lambda d: (d.check_ins.next_due, d.slug))),
+        missed_check_ins=missed_check_ins(ordered),
         waiting=tuple(sorted((d for d in ordered if d.approaches.waiting),
                              key=lambda d: (d.approaches.next_try, d.slug))),
         not_ready=tuple(d for d in ordered if d.readiness.state == "not-ready"),
@@ -223,6 +233,12 @@ def _totals(accounts: tuple[Summary, ...]) -> Totals:
         value[d.facts.status] += d.facts.value or 0
     return Totals(count["lost"], count["at-risk"], count["won-back"],
                   value["lost"], value["at-risk"], value["won-back"])
+
+
+def missed_check_ins(accounts: tuple[Summary, ...]) -> tuple[Summary, ...]:
+    """Won-back accounts with a check-in due and none recorded: longest missed first."""
+    return tuple(sorted((d for d in accounts if d.check_ins and d.check_ins.overdue),
+                        key=lambda d: (d.check_ins.missing[0], d.slug)))
 
 
 def at_stake(accounts: tuple[Summary, ...]) -> tuple[Summary, ...]:

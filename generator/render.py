@@ -24,7 +24,8 @@ from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
-from generator.text import plural
+from generator.letters import TITLES
+from generator.text import channel_words, first_name, months_in_words, plural
 from generator.urls import image_refusal
 
 # Characters that can start Markdown or HTML syntax inside one line of text.
@@ -103,10 +104,15 @@ class Renderer:
             oneline=oneline,
             trimstop=trimstop,
             lowerfirst=lowerfirst,
-            letter_title=LETTER_TITLES.get,
+            letter_title=TITLES.get,
             in_words=in_words,
             first_name=first_name,
             weekday=weekday,
+            channel=channel_words,
+            channel_name=channel_name,
+            shortwhen=shortwhen,
+            capitalize_first=capitalize_first,
+            fulldate=fulldate,
         )
         self.env.globals.update(
             config=project.config,
@@ -115,6 +121,8 @@ class Renderer:
             section_kinds=SECTION_BY_KEY,
             paths=Paths,
             chart=self.chart,
+            outcome_words=OUTCOME_WORDS,
+            plan_labels=PLAN_LABELS,
         )
 
     def used(self) -> list[str]:
@@ -128,6 +136,10 @@ class Renderer:
 
     def letters(self, dossier: Dossier) -> str:
         return self._render("letters.html", d=dossier, as_of=dossier.as_of, root="../")
+
+    def plan(self, dossier: Dossier) -> str:
+        """The plan the client can be given."""
+        return self._render("plan.html", d=dossier, as_of=dossier.as_of, root="../")
 
     def index(self, portfolio: Portfolio) -> str:
         return self._render("index.html", p=portfolio, as_of=portfolio.as_of, root="")
@@ -250,11 +262,10 @@ def entry_date(entry) -> Markup:
     return Markup(f'<time datetime="{entry.date.isoformat()}">{longdate(entry.date)}</time>')
 
 
-LETTER_TITLES = {"meeting-request": "Meeting request", "thank-you": "Thank-you note",
-                 "summary": "Written summary"}
-SMALL_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
-                 "seventeen", "eighteen", "nineteen", "twenty")
+OUTCOME_WORDS = {"accepted": "they said yes", "review": "open to looking again at a review",
+                 "refused": "they said no", "undecided": "nothing decided yet"}
+PLAN_LABELS = {"relationship": "Our relationship", "cause": "What went wrong, as a fact",
+               "commitment": "Our commitment"}
 ONE_LINE = 90  # characters of a complaint on page one
 
 
@@ -284,27 +295,11 @@ def lowerfirst(text: str) -> str:
 
 
 def in_words(span, the: bool = False) -> str:
-    """A span as a person would write it in a letter: 'thirteen years', 'ten months';
-    with `the`, 'the thirteen years'."""
-    def words(count: int, unit: str) -> str:
-        number = SMALL_NUMBERS[count] if count < len(SMALL_NUMBERS) else f"{count:,}"
-        return f"{'a' if count == 1 else number} {unit}{'' if count == 1 else 's'}"
-
+    """A span as a letter says it: 'thirteen years', 'fourteen months'; with `the`,
+    'the thirteen years'."""
     if span is None:  # not recorded
         return "the time" if the else "some time"
-    if span.years == 0 and span.months == 0:
-        return "the past few weeks" if the else "a few weeks"
-    text = words(span.years, "year") if span.years else words(span.months, "month")
-    return f"the {text}" if the else text
-
-
-TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof.", "sir", "dame"}
-
-
-def first_name(name: str) -> str:
-    """The name to greet someone by; a titled name is kept whole ('Dr Ana Ruiz')."""
-    first = name.split(" ", 1)[0]
-    return name if first.lower() in TITLES else first
+    return months_in_words(span.years * 12 + span.months, the)
 
 
 def weekday(value: dt.date | dt.datetime) -> str:
@@ -316,6 +311,27 @@ def meeting_time(meeting) -> str:
     if meeting.time_set:
         return longdate(meeting.when)
     return f"{meeting.when:%a %-d %b %Y}, time not set"
+
+
+def channel_name(channel: str) -> str:
+    """'Email', 'In person': a channel as a table shows it."""
+    return channel.replace("-", " ").capitalize()
+
+
+def shortwhen(value: dt.datetime | dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{value:%a %-d %b, %H:%M}"
+    return f"{value:%a %-d %b}"
+
+
+def fulldate(value: dt.date) -> str:
+    """'4 December 2026': the date line of a letter."""
+    return f"{value:%-d %B %Y}"
+
+
+def capitalize_first(text: str) -> str:
+    """Only the first letter raised: Jinja's `capitalize` lowers all the others."""
+    return text[:1].upper() + text[1:]
 
 
 def monthyear(value: dt.date | None) -> str:

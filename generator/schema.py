@@ -134,6 +134,7 @@ class StatusKind:
     has_readiness: bool  # essential fixes decide whether we may ask for anything
     at_stake: bool  # its annual value is lost or could be: leaders see it first
     meeting: str  # what the meeting with such a client is
+    plan: str  # the title of the plan the client is given
 
     @property
     def came_back(self) -> bool:
@@ -142,10 +143,14 @@ class StatusKind:
 
 
 STATUS_KINDS: tuple[StatusKind, ...] = (
-    StatusKind("lost", "Lost", 0, True, False, True, True, "Win-back meeting"),
-    StatusKind("at-risk", "At risk", 1, False, True, True, True, "Retention review"),
-    StatusKind("won-back", "Won back", 2, True, True, False, False, "Stay-close review"),
-    StatusKind("active", "Active", 3, False, True, False, False, "Account review"),
+    StatusKind("lost", "Lost", 0, True, False, True, True, "Win-back meeting",
+               "Win-back plan"),
+    StatusKind("at-risk", "At risk", 1, False, True, True, True, "Retention review",
+               "Our plan with you"),
+    StatusKind("won-back", "Won back", 2, True, True, False, False, "Stay-close review",
+               "Our commitments to you"),
+    StatusKind("active", "Active", 3, False, True, False, False, "Account review",
+               "Account plan"),
 )
 STATUS_BY_KEY = {kind.key: kind for kind in STATUS_KINDS}
 STATUSES: tuple[str, ...] = tuple(STATUS_BY_KEY)
@@ -156,6 +161,9 @@ PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b",
 Channel = vocabulary("email", "phone", "video", "in-person", "letter", "other")
 LetterId = vocabulary("meeting-request", "thank-you", "summary")
 Outcome = vocabulary("waiting", "declined", "agreed")
+# What a meeting held came to: they come back, will look again later, say no, or nothing yet.
+MEETING_OUTCOMES = ("accepted", "review", "refused", "undecided")
+MeetingOutcome = vocabulary(*MEETING_OUTCOMES)
 
 # The built-in loss-reason taxonomy; a project's winback.yaml may add to it.
 LOSS_REASONS: dict[str, str] = {
@@ -172,6 +180,10 @@ LOSS_REASONS: dict[str, str] = {
     "market-conditions": "Market conditions",
     "other": "Other",
 }
+# The reasons that record a failure of ours: only they (or an open complaint about us) let
+# the script and the letters speak of letting the client down. Price, a rival's offer, a
+# move, a new decision maker or a downturn are causes, not faults.
+OUR_FAILURES = frozenset({"service-failure", "delivery", "billing-error"})
 
 
 class Schema(BaseModel):
@@ -183,11 +195,25 @@ class Schema(BaseModel):
                               defer_build=True)
 
 
+def _check_email(value: str) -> str:
+    local, at, domain = value.partition("@")
+    if value and (not at or not local or "." not in domain or any(c.isspace() for c in value)
+                  or "@" in domain or "," in value):
+        raise PydanticCustomError("email", "not an email address")
+    return value
+
+
+Email = Annotated[str, StringConstraints(strip_whitespace=True, max_length=254),
+                  AfterValidator(_check_email)]
+
+
 class Person(Schema):
     name: Name
     title: OptionalName = ""
     role: Role = "other"
+    email: Email = ""  # where the letters' email drafts are addressed
     cares_about: Annotated[list[Sentence], Field(max_length=20)] = []
+    ask: OptionalSentence = ""  # a question for this person, written to be said aloud
     left: Date | None = None
     notes: OptionalSentence = ""
 
@@ -213,14 +239,36 @@ class Meeting(Schema):
             self.when, dt.time())
 
 
+def _done(value):
+    """`done: true`, or when it was delivered: `done: 2026-12-08 15:00`."""
+    if isinstance(value, (bool, dt.datetime)):
+        return value
+    if isinstance(value, dt.date):
+        raise PydanticCustomError("datetime_without_time", "a date without a time")
+    if isinstance(value, str) and any(ch.isdigit() for ch in value):
+        return _day_or_time(value) if " " in value.strip() else _needs_time(
+            _day_or_time(value))
+    raise PydanticCustomError("done_type", "not true, false or a date and time")
+
+
 class FollowUp(Schema):
     due: DateTime
     channel: Channel
     what: Sentence
+    say: OptionalSentence = ""  # how the promise reads to the client, in letters and the plan
     owner: OptionalName = ""
-    done: bool = False
+    done: Annotated[bool | dt.datetime, PlainValidator(_done)] = False  # or when delivered
     aim: DateTime | None = None  # when we mean to deliver, ahead of the promise
     letters: Annotated[list[LetterId], Field(max_length=3)] = []  # the letters it sends
+
+    @property
+    def is_done(self) -> bool:
+        return self.done is not False
+
+    @property
+    def delivered(self) -> dt.datetime | None:
+        """When it was delivered, when the file says."""
+        return self.done if isinstance(self.done, dt.datetime) else None
 
 
 class Sponsor(Schema):
@@ -272,6 +320,34 @@ class Facts(Schema):
     follow_ups: Annotated[list[FollowUp], Field(max_length=MAX_FOLLOW_UPS)] = []
     if_no: IfNo = Field(default_factory=IfNo)  # not IfNo(): built at import
     check_in_every_days: Annotated[int, Field(gt=0, le=366)] | None = None
+    contract_end: Date | None = None  # when their contract (with us or a rival) ends or renews
+    # Something small they would value beyond the contract: the extra mile.
+    extra_mile: Annotated[list[Sentence], Field(max_length=20)] = []
+
+
+class TeamMember(Schema):
+    """One of our people: who signs what, and whom to bring in."""
+
+    name: Name
+    title: OptionalName = ""
+    email: Email = ""
+
+
+class Letterhead(Schema):
+    """What heads every letter, under the company's name."""
+
+    address: Annotated[list[Name], Field(max_length=6)] = []  # one line each
+    city: OptionalName = ""  # the place in the date line: "Tempe, 4 December 2026"
+    phone: OptionalName = ""
+    email: Email = ""
+    website: OptionalName = ""
+
+
+class ReasonDefinition(Schema):
+    """A project's own loss reason, when it needs more than a label."""
+
+    label: Name
+    our_failure: bool = False  # it records a failure of ours (see OUR_FAILURES)
 
 
 class Config(Schema):
@@ -281,7 +357,11 @@ class Config(Schema):
     company: OptionalName = ""
     currency: OptionalName = "$"
     output_dir: Text = paths.OUTPUT
-    loss_reasons: dict[ReasonId, Name] = {}
+    loss_reasons: dict[ReasonId, Name | ReasonDefinition] = {}
+    letterhead: Letterhead = Field(default_factory=Letterhead)
+    # Our people, most senior first: the most senior attendee signs the written summary,
+    # and someone senior who was not in the meeting is the one to bring in if they say no.
+    team: Annotated[list[TeamMember], Field(max_length=MAX_PEOPLE)] = []
     paper: Literal["A4", "Letter"] = "A4"
     pdf_variant: PdfVariant = "pdf/ua-1"
     pdf_time_limit: Annotated[float, Field(gt=0)] = 60.0
@@ -298,7 +378,18 @@ class Config(Schema):
     file_history: bool = True  # show each account file's git history on its dossier
 
     def reason_labels(self) -> dict[str, str]:
-        return {**LOSS_REASONS, **self.loss_reasons}
+        own = {key: value if isinstance(value, str) else value.label
+               for key, value in self.loss_reasons.items()}
+        return {**LOSS_REASONS, **own}
+
+    def our_failures(self) -> frozenset[str]:
+        """The reason ids that record a failure of ours."""
+        own = {key for key, value in self.loss_reasons.items()
+               if not isinstance(value, str) and value.our_failure}
+        return OUR_FAILURES | own
+
+    def member(self, name: str) -> TeamMember | None:
+        return next((m for m in self.team if m.name.casefold() == name.casefold()), None)
 
 
 # --- the body: sections of Markdown under known headings ---------------------
@@ -323,6 +414,10 @@ class SectionKind:
     party: bool = False
     markers: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
+    timed: bool = False  # an item's date may carry a time: `- 2026-12-08 10:00: ...`
+    repeated: tuple[str, ...] = ()  # details that may be given more than once
+    blank: tuple[str, ...] = ()  # details that may be left empty (a form to fill in)
+    labels: tuple[str, ...] = ()  # each item starts with one of these: `- cause: ...`
 
 
 SECTIONS: tuple[SectionKind, ...] = (
@@ -349,7 +444,21 @@ SECTIONS: tuple[SectionKind, ...] = (
     SectionKind("meeting_notes", "Notes for the meeting", ("meeting notes", "for the meeting"),
                 "Anything the people in the room must know or avoid?", entries=True),
     SectionKind("history", "History", ("timeline",),
-                "What happened on the account, and when?", entries=True, dated=True),
+                "What happened on the account, and when?", entries=True, dated=True,
+                markers=("deadline",)),
+    SectionKind("meetings", "Meetings", ("meetings held", "meeting records", "debriefs"),
+                "What did they say in each meeting held, what matters to them now, and what "
+                "did it come to?", entries=True, dated=True, timed=True,
+                details=("heard", "needs", "outcome", "next", "with", "ours", "channel",
+                         "thanks"),
+                repeated=("heard", "needs"),
+                blank=("heard", "needs", "outcome", "next", "with", "ours", "thanks")),
+    SectionKind("plan", "Win-back plan",
+                ("plan", "the plan", "our plan", "account plan", "retention plan",
+                 "for the client"),
+                "How would you tell the client what went wrong? Write it for them, as "
+                "'- cause: ...'.", entries=True,
+                labels=("relationship", "cause", "commitment")),
 )
 SECTION_BY_KEY = {kind.key: kind for kind in SECTIONS}
 
@@ -366,6 +475,22 @@ class Entry:
     party: str = ""
     markers: frozenset[str] = frozenset()
     details: tuple[tuple[str, str], ...] = ()
+    time: dt.time | None = None  # in a section whose items are timed
+    label: str = ""  # in a section whose items are labelled
+
+    @property
+    def when(self) -> dt.datetime | dt.date | None:
+        """The item's date, with its time when it has one."""
+        if self.date is None or self.time is None:
+            return self.date
+        return dt.datetime.combine(self.date, self.time)
+
+    @property
+    def when_key(self) -> dt.datetime:
+        """For ordering: an undated item first, a date alone at its midnight."""
+        if self.date is None:
+            return dt.datetime.min
+        return dt.datetime.combine(self.date, self.time or dt.time())
 
     @property
     def essential(self) -> bool:
@@ -377,6 +502,10 @@ class Entry:
 
     def detail(self, key: str) -> str:
         return next((value for name, value in self.details if name == key), "")
+
+    def details_of(self, key: str) -> tuple[str, ...]:
+        """Every value of a detail that may be given more than once, in order."""
+        return tuple(value for name, value in self.details if name == key)
 
     def detail_list(self, key: str) -> list[str]:
         """A detail written as a comma-separated list."""
@@ -421,6 +550,43 @@ class Account:
 Minutes = Annotated[int, Field(ge=0, le=600)]
 
 
+# What a question may need the file to record before it is asked: it is never asked
+# otherwise (see docs/design.md, "The meeting script").
+CONDITIONS = (
+    "our-failure",  # the file records a failure of ours: a reason such as service-failure,
+                    # or an open complaint about us
+    "open-fixes",  # changes not done yet are recorded
+    "done-fixes",  # changes done are recorded
+    "competitor",  # a competitor is named
+    "one-attendee",  # one person from their side in the room: no questions about colleagues
+)
+Condition = vocabulary(*CONDITIONS)
+
+
+def _question(value):
+    """A wording alone is a question with no purpose or conditions."""
+    return {"say": value} if isinstance(value, str) else value
+
+
+class Question(Schema):
+    """One line of a kit, said aloud, and what decides whether it is said."""
+
+    say: Text
+    # What it is asked for: a script asks one question per purpose (what-happened,
+    # basis-of-decision, competitor, wants-now, our-people, cost-to-them, ...).
+    purpose: OptionalName = ""
+    only_if: Annotated[list[Condition], Field(max_length=len(CONDITIONS))] = []  # all must hold
+    unless: Annotated[list[Condition], Field(max_length=len(CONDITIONS))] = []  # none may
+    reasons: Annotated[list[ReasonId], Field(max_length=MAX_REASONS)] = []  # the causes it fits
+
+    def fits(self, holds: frozenset[str], reasons: frozenset[str]) -> bool:
+        return (set(self.only_if) <= holds and not set(self.unless) & holds
+                and (not self.reasons or bool(reasons & set(self.reasons))))
+
+
+Questions = list[Annotated[Question, BeforeValidator(_question)]]
+
+
 class Kit(Schema):
     """The meeting kit of one status: what is said and asked, in script order.
 
@@ -429,19 +595,20 @@ class Kit(Schema):
     """
 
     purpose: Text  # one line: what this meeting is for
-    opening: list[Text]  # said to open the meeting
+    opening: Questions  # said to open the meeting; {tenure}
     open_complaint: list[Text]  # one per open complaint, in turn; {month}
     complaint_caution: Text  # how to handle each complaint question
-    hard_questions: list[Text]
-    commitments_kept: list[Text]  # about the changes we made; {won_back}
-    by_reason: dict[ReasonId, list[Text]]
-    competitor: list[Text]  # asked neutrally; {competitor}
-    cares_about: list[Text]  # to each decision maker, with what they care about beside it
-    decision_owner: list[Text]  # when the person who decided has left; {person}
-    after_listening: list[Text]  # leads into what we changed
-    the_ask: list[Text]  # when every essential fix is done
-    listen_only_ask: list[Text]  # while essential fixes are open; {after}
-    if_no: list[Text]  # the gracious exit
+    hard_questions: Questions
+    commitments_kept: Questions  # about the changes we made; {won_back}
+    by_reason: dict[ReasonId, Questions]
+    competitor: Questions  # asked neutrally; {competitor}
+    cares_about: Questions  # what matters to them, with what each attendee cares about beside it
+    decision_owner: Questions  # when the person who decided has left; {person}
+    after_listening: Questions  # leads into what we changed
+    the_ask: Questions  # when every essential fix is done
+    listen_only_ask: Questions  # while essential fixes are open; {after}
+    unknown_ask: Questions  # while no change is recorded: we do not know if we are ready
+    if_no: Questions  # the gracious exit
 
 
 class Kits(Schema):

@@ -9,7 +9,9 @@ script.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from generator.bank import fill
@@ -24,6 +26,9 @@ class Line:
     context: tuple[str, ...] = ()  # facts from the file, for the interviewer
     caution: str = ""  # how to handle it
     number: int = 0  # questions are numbered across the script
+    purpose: str = ""  # what it is asked for: one question per purpose
+    rank: int = 0  # how specific it is: the file's own 0, a loss reason's 1, the kit's 2, 3
+    covers: frozenset[str] = frozenset()  # other purposes it answers too
 
 
 @dataclass(frozen=True)
@@ -49,9 +54,14 @@ class MeetingScript:
     agenda: tuple[AgendaSlot, ...]
     key_questions: tuple[Line, ...]  # the few that matter most, in script order
     exit_lines: tuple[str, ...]  # if they say no: how to leave
+    numbered_limit: int = 0  # at most this many numbered questions fit the meeting
 
     def part(self, key: str) -> ScriptPart | None:
         return next((p for p in self.parts if p.key == key), None)
+
+    @property
+    def questions(self) -> tuple[Line, ...]:
+        return tuple(line for part in self.parts for line in part.lines if line.number)
 
 
 @dataclass(frozen=True)
@@ -61,53 +71,83 @@ class ScriptFacts:
     as_of: dt.date
     open_complaints: tuple[Entry, ...]  # oldest first
     decision_makers: tuple[Person, ...]  # still there
-    departed: tuple[Person, ...]
+    room: tuple[Person, ...]  # their people at the meeting booked, as the file knows them
+    departed: tuple[Person, ...]  # who left, and may be named to them
     wins: tuple[Entry, ...]  # to recall, most worth it first
     done_changes: tuple[Entry, ...]
     open_changes: tuple[Entry, ...]
+    ask: str  # which ask the state allows: the_ask | listen_only_ask | unknown_ask
     ask_after: str  # while essential fixes are open, when we may ask, as said aloud
     reason_labels: dict[str, str]
     complaint_dates: dict[str, str]  # a complaint's ISO date -> its date as shown
+    holds: frozenset[str]  # the conditions of the bank that the file meets
+    reasons: frozenset[str]  # its loss reasons
+    tenure: str  # for {tenure}: "the thirteen years"
 
 
 KEY_QUESTIONS = 5
+QUESTIONS_PER_TEN_MINUTES = 3  # numbered questions; the rest are asked if time allows
+FILE, REASON, KIT, HARD = range(4)  # how specific a question is, most first
 
 
 def tailor(account: Account, bank: QuestionBank, facts: ScriptFacts) -> MeetingScript:
     kit = bank.statuses.of(account.facts.status)
+    ask = _Asker(facts)
     parts = [
-        ScriptPart("listening_rules", "While they talk", "rule", _lines(bank.listening_rules)),
-        ScriptPart("never", "Never", "rule", _lines(bank.never)),
-        ScriptPart("opening", "Opening", "say", _lines(kit.opening)),
+        ScriptPart("listening_rules", "While they talk", "rule", _plain(bank.listening_rules)),
+        ScriptPart("never", "Never", "rule", _plain(bank.never)),
+        ScriptPart("opening", "Opening", "say", ask.lines(kit.opening, KIT, tenure=facts.tenure)),
         _complaints(kit, facts),
-        ScriptPart("hard_questions", "The hard questions", "ask", _lines(kit.hard_questions)),
-        _commitments_kept(kit, account, facts),
-        *_by_reason(kit, account, facts.reason_labels),
-        _competitor(kit, account),
-        _cares_about(kit, facts),
-        _people_left(kit, facts),
+        ScriptPart("hard_questions", "The hard questions", "ask",
+                   ask.lines(kit.hard_questions, HARD)),
+        _commitments_kept(kit, account, facts, ask),
+        *_by_reason(kit, account, facts.reason_labels, ask),
+        _competitor(kit, account, ask),
+        _cares_about(kit, facts, ask),
+        _people_left(kit, facts, ask),
         _wins(facts),
-        ScriptPart("closing", "Summarise back", "say", _lines(bank.closing)),
-        _after_listening(kit, facts),
+        ScriptPart("closing", "Summarise back", "say", _plain(bank.closing)),
+        _after_listening(kit, facts, ask),
         _not_yet(facts),
-        _the_ask(kit, facts),
+        _the_ask(kit, facts, ask),
     ]
-    numbered = _number([p for p in parts if p.lines])
+    limit = _limit(bank)
+    shaped = _fit(_one_per_purpose([p for p in parts if p.lines]), limit)
+    numbered = _number(shaped)
+    exits = tuple(line.say for line in ask.lines(kit.if_no, KIT))
     return MeetingScript(kit.purpose, numbered, _agenda(bank, account.facts.meeting),
-                         _key_questions(numbered), tuple(kit.if_no))
+                         _key_questions(numbered), exits, limit)
 
 
-def _lines(texts, **values: str) -> tuple[Line, ...]:
-    return tuple(Line(fill(text, **values)) for text in texts)
+class _Asker:
+    """Turns the bank's questions into lines: only those whose conditions the file
+    meets, with their placeholders filled."""
+
+    def __init__(self, facts: ScriptFacts) -> None:
+        self.facts = facts
+
+    def lines(self, questions, rank: int, context: tuple[str, ...] = (),
+              **values: str) -> tuple[Line, ...]:
+        fitting = [q for q in questions if q.fits(self.facts.holds, self.facts.reasons)]
+        return tuple(Line(fill(q.say, **values), context if i == 0 else (), purpose=q.purpose,
+                          rank=rank) for i, q in enumerate(fitting))
+
+
+def _plain(texts) -> tuple[Line, ...]:
+    return tuple(Line(text) for text in texts)
 
 
 def _complaints(kit: Kit, facts: ScriptFacts) -> ScriptPart:
+    """A question for each open complaint about us, in the order they happened: each
+    one also covers what it cost them. Other suppliers' are only for us."""
     lines = []
     ours = [e for e in facts.open_complaints if not e.party]
     for index, entry in enumerate(ours):
         wording = kit.open_complaint[index % len(kit.open_complaint)] if kit.open_complaint else ""
         say = entry.detail("ask") or fill(wording, month=month(entry.date, facts.as_of))
-        lines.append(Line(say, (complaint_context(entry),)))
+        # The file's own complaint: more specific than any question of the bank.
+        lines.append(Line(say, (complaint_context(entry),), purpose=f"complaint:{entry.line}",
+                          rank=FILE, covers=frozenset({"cost-to-them"})))
     for entry in facts.open_complaints:
         if entry.party:
             lines.append(Line("", (complaint_context(entry),),
@@ -122,41 +162,54 @@ def complaint_context(entry: Entry) -> str:
     return f"{when}{', ' + who if who else ''}: {entry.text}"
 
 
-def _commitments_kept(kit: Kit, account: Account, facts: ScriptFacts) -> ScriptPart:
+def _commitments_kept(kit: Kit, account: Account, facts: ScriptFacts,
+                      ask: _Asker) -> ScriptPart:
     won_back = account.facts.won_back
     context = tuple(f"{day(e.date) if e.date else 'Undated'}: {e.text}"
                     for e in facts.done_changes)
-    lines = tuple(Line(fill(q, won_back=month(won_back, facts.as_of) if won_back else ""),
-                       context if index == 0 else ())
-                  for index, q in enumerate(kit.commitments_kept))
+    lines = ask.lines(kit.commitments_kept, KIT, context,
+                      won_back=month(won_back, facts.as_of) if won_back else "")
     return ScriptPart("commitments_kept", "What we promised when they came back", "ask", lines)
 
 
-def _by_reason(kit: Kit, account: Account, labels: dict[str, str]) -> list[ScriptPart]:
+def _by_reason(kit: Kit, account: Account, labels: dict[str, str],
+               ask: _Asker) -> list[ScriptPart]:
     kind = "Loss reason" if STATUS_BY_KEY[account.facts.status].was_lost else "Risk"
     return [ScriptPart(f"reason:{reason}", f"{kind}: {labels.get(reason, reason)}", "ask",
-                       _lines(kit.by_reason.get(reason, ())))
+                       ask.lines(kit.by_reason.get(reason, ()), REASON))
             for reason in account.facts.loss_reasons]
 
 
-def _competitor(kit: Kit, account: Account) -> ScriptPart:
+def _competitor(kit: Kit, account: Account, ask: _Asker) -> ScriptPart:
     name = account.facts.competitor
-    lines = _lines(kit.competitor, competitor=name) if name else ()
+    lines = ask.lines(kit.competitor, KIT, competitor=name) if name else ()
     return ScriptPart("competitor", f"About {name}", "ask", lines,
                       "Ask neutrally: never criticise them or the choice.")
 
 
-def _cares_about(kit: Kit, facts: ScriptFacts) -> ScriptPart:
-    lines = []
-    people = [p for p in facts.decision_makers if p.cares_about]
-    for index, person in enumerate(people):
-        wording = kit.cares_about[index % len(kit.cares_about)] if kit.cares_about else ""
-        lines.append(Line(wording, (f"{who(person)} cares about: {'; '.join(person.cares_about)}.",)))
-    return ScriptPart("cares_about", "What matters to them", "ask", tuple(lines),
+def _cares_about(kit: Kit, facts: ScriptFacts, ask: _Asker) -> ScriptPart:
+    """What matters to the people in the room (to the decision makers when no meeting
+    is booked): a line the file writes for one of them is asked of them; what the others
+    care about stands beside the question of what matters to them now."""
+    people = facts.room or facts.decision_makers
+    own = []
+    context = []
+    for person in people:
+        cares = f"{who(person)} cares about: {'; '.join(person.cares_about)}." if (
+            person.cares_about) else ""
+        if person.ask:
+            own.append(Line(person.ask, (cares,) if cares else (), purpose=f"person:{person.name}",
+                            rank=FILE))
+        elif cares:
+            context.append(cares)
+    general = ask.lines(kit.cares_about, KIT, tuple(context))
+    if context and not general:
+        general = (Line("", tuple(context)),)
+    return ScriptPart("cares_about", "What matters to them", "ask", (*own, *general),
                       "Ask it open, and let them name what matters.")
 
 
-def _people_left(kit: Kit, facts: ScriptFacts) -> ScriptPart:
+def _people_left(kit: Kit, facts: ScriptFacts, ask: _Asker) -> ScriptPart:
     if not facts.departed:
         return ScriptPart("people_left", "People who have left", "note", ())
     left = tuple(f"{who(p)} left on {day(p.left)}." for p in facts.departed)
@@ -166,9 +219,8 @@ def _people_left(kit: Kit, facts: ScriptFacts) -> ScriptPart:
                           f"{names} {'decides' if len(facts.decision_makers) == 1 else 'decide'}"
                           " now: do not ask who owns the decision.")
     person = facts.departed[-1].name
-    return ScriptPart("people_left", "People who have left", "ask", tuple(
-        Line(fill(q, person=person), left if i == 0 else ())
-        for i, q in enumerate(kit.decision_owner)))
+    return ScriptPart("people_left", "People who have left", "ask",
+                      ask.lines(kit.decision_owner, KIT, left, person=person))
 
 
 def _wins(facts: ScriptFacts) -> ScriptPart:
@@ -177,12 +229,12 @@ def _wins(facts: ScriptFacts) -> ScriptPart:
     return ScriptPart("wins", "Wins to recall, if it helps (never as a boast)", "note", lines)
 
 
-def _after_listening(kit: Kit, facts: ScriptFacts) -> ScriptPart:
+def _after_listening(kit: Kit, facts: ScriptFacts, ask: _Asker) -> ScriptPart:
     # A kit that asks about the commitments kept has gone through the changes already.
     changes = () if kit.commitments_kept else facts.done_changes
     if not changes and not facts.open_changes:
         return ScriptPart("after_listening", "What we changed: say it after listening", "say", ())
-    lines = [*_lines(kit.after_listening)]
+    lines = [*ask.lines(kit.after_listening, KIT)]
     for entry in changes:
         context = [f"{day(entry.date) if entry.date else 'Undated'}: {entry.text}"]
         answers = [facts.complaint_dates.get(t) or facts.reason_labels.get(t, t)
@@ -204,12 +256,110 @@ def _not_yet(facts: ScriptFacts) -> ScriptPart:
                       "Not done yet: if they ask, say when it is due, and promise nothing more.")
 
 
-def _the_ask(kit: Kit, facts: ScriptFacts) -> ScriptPart:
-    if facts.ask_after:
-        return ScriptPart("the_ask", "Before you leave", "ask",
-                          _lines(kit.listen_only_ask, after=facts.ask_after),
-                          "Do not ask for the business.")
-    return ScriptPart("the_ask", "Before you leave: the ask", "ask", _lines(kit.the_ask))
+ASK_CAUTIONS = {
+    "the_ask": "",
+    "listen_only_ask": "Do not ask for the business: essential fixes are still open.",
+    "unknown_ask": "Ask for nothing more: no change is recorded, so we do not know that we "
+                   "are ready.",
+}
+
+
+def _the_ask(kit: Kit, facts: ScriptFacts, ask: _Asker) -> ScriptPart:
+    """The one rule behind every ask: what the readiness allows (`facts.ask`), in every
+    kit, with a meeting booked or not."""
+    questions = getattr(kit, facts.ask)
+    title = "Before you leave: the ask" if facts.ask == "the_ask" else "Before you leave"
+    return ScriptPart("the_ask", title, "ask", ask.lines(questions, KIT, after=facts.ask_after),
+                      ASK_CAUTIONS[facts.ask])
+
+
+def _one_per_purpose(parts: list[ScriptPart]) -> list[ScriptPart]:
+    """One question per purpose: of the questions asked for the same thing, the most
+    specific is kept (the file's own, then a loss reason's, then the kit's, the hard
+    questions last; the first among equals), and what stood beside the others moves
+    beside it."""
+    asked = [(p, i, line) for p, part in enumerate(parts) if part.kind == "ask"
+             for i, line in enumerate(part.lines) if line.say]
+    keep: dict[str, tuple[int, int, int]] = {}  # purpose -> (rank, part, line) kept
+    for p, i, line in asked:
+        for purpose in (line.purpose, *line.covers):
+            if purpose and (purpose not in keep or (line.rank, p, i) < keep[purpose]):
+                keep[purpose] = (line.rank, p, i)
+    dropped: dict[tuple[int, int], tuple[int, int]] = {}
+    for p, i, line in asked:
+        if line.purpose and keep[line.purpose][1:] != (p, i):
+            dropped[(p, i)] = keep[line.purpose][1:]
+    moved: dict[tuple[int, int], list[str]] = {}
+    for source, target in dropped.items():
+        moved.setdefault(target, []).extend(parts[source[0]].lines[source[1]].context)
+    own = [_content_words(line.say) for _p, _i, line in asked if line.rank == FILE]
+    for p, i, line in asked:
+        if line.rank != FILE and any(_echoes(_content_words(line.say), words) for words in own):
+            dropped.setdefault((p, i), (p, i))  # says again what the file's own line asks
+    result = []
+    for p, part in enumerate(parts):
+        lines = []
+        for i, line in enumerate(part.lines):
+            if (p, i) in dropped:
+                continue
+            extra = tuple(c for c in moved.get((p, i), ()) if c not in line.context)
+            lines.append(dataclasses.replace(line, context=line.context + extra))
+        result.append(dataclasses.replace(part, lines=tuple(lines)))
+    return [part for part in result if part.lines]
+
+
+WORD = re.compile(r"[a-z]+")
+ECHO = 0.5  # a bank question sharing this much of its words with the file's own line
+
+
+def _content_words(text: str) -> frozenset[str]:
+    """The words that carry a question's sense: longer than three letters, plurals as one."""
+    return frozenset(word.rstrip("s") for word in WORD.findall(text.lower()) if len(word) > 3)
+
+
+def _echoes(words: frozenset[str], own: frozenset[str]) -> bool:
+    """A bank question that says again what a line of the file already asks."""
+    return bool(words) and len(words & own) / len(words | own) >= ECHO
+
+
+def _limit(bank: QuestionBank) -> int:
+    agenda = bank.agenda
+    minutes = agenda.meeting_minutes - agenda.opening - agenda.summary - agenda.ask
+    return max(minutes * QUESTIONS_PER_TEN_MINUTES // 10, 1)
+
+
+# The order in which questions earn a number when there are more than the meeting has
+# time for: the ask, their complaints, what the file writes for them, the hard
+# questions, then the rest as they come.
+PRIORITY = ("the_ask", "open_complaints", "hard_questions", "commitments_kept", "cares_about")
+
+
+def _fit(parts: list[ScriptPart], limit: int) -> list[ScriptPart]:
+    """At most `limit` numbered questions; the others go to "If time allows", asked
+    after the numbered ones if the meeting leaves room."""
+    asked = [(p, i) for p, part in enumerate(parts) if part.kind == "ask"
+             for i, line in enumerate(part.lines) if line.say]
+    if len(asked) <= limit:
+        return parts
+
+    def priority(place: tuple[int, int]) -> tuple[int, int, int, int]:
+        part = parts[place[0]]
+        line = part.lines[place[1]]
+        order = PRIORITY.index(part.key) if part.key in PRIORITY else len(PRIORITY)
+        return (line.rank != FILE, order, place[0], place[1])
+
+    chosen = set(sorted(asked, key=priority)[:limit])
+    spare = [parts[p].lines[i] for p, i in asked if (p, i) not in chosen]
+    result = []
+    for p, part in enumerate(parts):
+        lines = tuple(line for i, line in enumerate(part.lines)
+                      if part.kind != "ask" or not line.say or (p, i) in chosen)
+        if part.key == "closing":
+            result.append(ScriptPart("time_allows", "If time allows", "more", tuple(spare),
+                                     "Only with time to spare: leave room for silence first."))
+        if lines:
+            result.append(dataclasses.replace(part, lines=lines))
+    return result
 
 
 def _number(parts: list[ScriptPart]) -> tuple[ScriptPart, ...]:
@@ -219,9 +369,9 @@ def _number(parts: list[ScriptPart]) -> tuple[ScriptPart, ...]:
         for line in part.lines:
             if part.kind == "ask" and line.say:
                 count += 1
-                line = Line(line.say, line.context, line.caution, count)
+                line = dataclasses.replace(line, number=count)
             lines.append(line)
-        numbered.append(ScriptPart(part.key, part.title, part.kind, tuple(lines), part.caution))
+        numbered.append(dataclasses.replace(part, lines=tuple(lines)))
     return tuple(numbered)
 
 

@@ -16,3 +16,49 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 def joined(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                "seventeen", "eighteen", "nineteen", "twenty")
+
+
+def number_words(count: int) -> str:
+    """'thirteen', or digits past twenty: '1,204'."""
+    return NUMBER_WORDS[count] if 0 <= count < len(NUMBER_WORDS) else f"{count:,}"
+
+
+def months_in_words(months: int, the: bool = False) -> str:
+    """A length of time as a letter would say it: 'a month', 'ten months', 'a year',
+    'thirteen months', 'two years'; with `the`: 'the month', 'the thirteen months'.
+    Months up to two years, so that fourteen months never reads as 'a year'."""
+    if months <= 0:
+        return "the past few weeks" if the else "a few weeks"
+    if months == 12:
+        count, unit = 1, "year"
+    elif months < 24:
+        count, unit = months, "month"
+    else:
+        count, unit = months // 12, "year"
+    if count == 1:
+        return f"the {unit}" if the else f"a {unit}"
+    words = f"{number_words(count)} {unit}s"
+    return f"the {words}" if the else words
+
+
+# How a promise reaches them, as a sentence says it: 'by email', 'in person'.
+CHANNEL_WORDS = {"email": "by email", "phone": "by phone", "video": "by video call",
+                 "in-person": "in person", "letter": "by letter", "other": ""}
+
+
+def channel_words(channel: str) -> str:
+    return CHANNEL_WORDS.get(channel, "")
+
+
+TITLES = {"dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "prof", "prof.", "sir", "dame"}
+
+
+def first_name(name: str) -> str:
+    """The name to greet someone by; a titled name is kept whole ('Dr Ana Ruiz')."""
+    first = name.split(" ", 1)[0]
+    return name if first.lower() in TITLES else first

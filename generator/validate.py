@@ -34,6 +34,7 @@ from generator.schema import (
     Channel,
     Config,
     Entry,
+    MEETING_OUTCOMES,
     Facts,
     Section,
     SectionKind,
@@ -313,9 +314,6 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
         if follow_up.aim is not None and follow_up.aim > follow_up.due:
             log.warn(*at("follow_ups", index, "aim"), field_label(("follow_ups", index, "aim")),
                      "the aim is after the promised time", "aim to deliver before 'due:'")
-    if facts.meeting is None and any(a.outcome == "agreed" for a in facts.approaches):
-        log.warn(*at("approaches"), "approaches", "they agreed to meet, but no meeting is recorded",
-                 "add 'meeting:' with when, where and who")
     if facts.meeting is not None:
         known = {person.name for person in facts.people}
         for index, name in enumerate(facts.meeting.with_):
@@ -436,6 +434,7 @@ def _items(raw_section: RawSection, free: list[str]) -> list[_Item]:
 def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None:
     details, more_text = _details(kind, item, log)
     line, text = item.line, " ".join([*item.parts, *more_text])
+    whole = text
     column = 3  # after "- "
     checked: bool | None = None
     box = CHECKBOX.match(text)
@@ -447,6 +446,12 @@ def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None
     if dated is None:
         return None
     date, text, undated_said = dated
+    time = None
+    if kind.timed and date:
+        timed = _item_time(line, 3 + len(whole) - len(text), text, kind, log)
+        if timed is None:
+            return None
+        time, text = timed
     party_match = PARTY.match(text) if date else None
     party = party_match.group("party").strip() if party_match else ""
     if party_match:
@@ -455,10 +460,59 @@ def _read_entry(kind: SectionKind, item: _Item, log: ProblemLog) -> Entry | None
         separator = SEPARATOR.match(text)
         text = text[separator.end():] if separator else text.lstrip()
     # Where `text` now starts on the item's first line (after "- ", box, date and supplier).
-    start = 3 + len(" ".join([*item.parts, *more_text])) - len(text)
+    start = 3 + len(whole) - len(text)
     text, markers = _markers(kind, line, start, text, log)
+    label, text = _label(kind, line, start, text, log)
     _check_entry(kind, line, column, checked, date, party, log, undated_said)
-    return Entry(line, text, date, checked, party, markers, details)
+    entry = Entry(line, text, date, checked, party, markers, details, time, label)
+    if kind.key == "meetings":
+        _check_meeting_record(entry, kind, log)
+    return entry
+
+
+TIME = re.compile(r"^[ \t]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?!\d)")
+
+
+def _item_time(line: int, column: int, text: str, kind: SectionKind,
+               log: ProblemLog) -> tuple[dt.time | None, str] | None:
+    """The time after an item's date, if it has one; None when it is not a real time."""
+    found = TIME.match(text)
+    if found is None:
+        return None, text
+    hour, minute = int(found.group("hour")), int(found.group("minute"))
+    if hour > 23 or minute > 59:
+        log.error(line, column + found.start("hour"), kind.title,
+                  f"'{found.group('hour')}:{found.group('minute')}' is not a time of day",
+                  "write the time as HH:MM, from 00:00 to 23:59")
+        return None
+    return dt.time(hour, minute), text[found.end():]
+
+
+LABEL = re.compile(r"^(?P<label>[A-Za-z][A-Za-z -]{0,30}?)[ \t]*:[ \t]*")
+
+
+def _label(kind: SectionKind, line: int, column: int, text: str,
+           log: ProblemLog) -> tuple[str, str]:
+    """In a section whose items are labelled (`- cause: ...`), the label and the rest."""
+    if not kind.labels:
+        return "", text
+    found = LABEL.match(text)
+    label = _word(found.group("label")) if found else ""
+    if label in kind.labels:
+        return label, text[found.end():]
+    labels = ", ".join(f"'{name}:'" for name in kind.labels)
+    if found:
+        log.warn(line, column, kind.title, f"'{found.group('label')}:' is not a part of the "
+                 f"{kind.title.lower()}", did_you_mean(label, kind.labels) or
+                 f"start the item with one of {labels}")
+    else:
+        log.warn(line, column, kind.title, "item does not say which part of the plan it is",
+                 f"start it with one of {labels}")
+    return "", text
+
+
+def _word(text: str) -> str:
+    return "-".join(text.strip().lower().replace("_", " ").split())
 
 
 def _item_date(kind: SectionKind, line: int, column: int, text: str,
@@ -522,6 +576,7 @@ def _details(kind: SectionKind, item: _Item,
     indented lines, which stay part of the item's text."""
     details: list[tuple[str, str]] = []
     text: list[str] = []
+    given: dict[str, int] = {}
     for line, column, key, value in item.details:
         if key not in kind.details:
             hint = did_you_mean(key, kind.details)
@@ -529,11 +584,84 @@ def _details(kind: SectionKind, item: _Item,
                 log.warn(line, column, kind.title, f"'{key}:' is not a detail of {kind.title}",
                          hint)
             text.append(f"{key}: {value}")
-        elif value.strip():
-            details.append((key, value.strip()))
+        elif not value.strip():
+            if key not in kind.blank:
+                log.warn(line, column, kind.title, f"'{key}:' is empty",
+                         "write a value or remove it")
+        elif key in given and key not in kind.repeated:
+            log.warn(line, column, kind.title, f"'{key}:' is given twice (first on line "
+                     f"{given[key]}); the first is used", "keep one of the two")
         else:
-            log.warn(line, column, kind.title, f"'{key}:' is empty", "write a value or remove it")
+            checked = _detail_value(key, value.strip(), line, column + len(key) + 2, kind, log)
+            if checked is not None:
+                given[key] = line
+                details.append((key, checked))
     return tuple(details), text
+
+
+def _detail_value(key: str, value: str, line: int, column: int, kind: SectionKind,
+                  log: ProblemLog) -> str | None:
+    """A detail's value as the section reads it; None (and reported) when it is wrong."""
+    if kind.key != "meetings":
+        return value
+    if key in ("outcome", "channel"):
+        words = MEETING_OUTCOMES if key == "outcome" else CHANNELS
+        word = _word(value)
+        if word not in words:
+            log.error(line, column, kind.title, f"{key}: '{value}' is not one of "
+                      f"{', '.join(words)}", did_you_mean(word, words))
+            return None
+        return word
+    if key == "next":
+        try:
+            parse_when(value)
+        except ValueError as exc:
+            log.error(line, column, kind.title, f"next: {exc}",
+                      "write the date of the next contact, with its time if it is agreed: "
+                      "2027-04-13 10:00")
+            return None
+    return value
+
+
+def parse_when(text: str) -> dt.datetime | dt.date:
+    """`2027-04-13` or `2027-04-13 10:00`, as a date or a date and time."""
+    text = text.strip()
+    try:
+        when = (dt.date.fromisoformat(text) if len(text) <= len("YYYY-MM-DD")
+                else dt.datetime.fromisoformat(text))
+    except ValueError:
+        fixed = iso_dates(text)
+        raise ValueError(f"'{text}' is not a date" + (
+            f" written year-month-day (write {fixed[0].isoformat()})" if fixed else "")) from None
+    if isinstance(when, dt.datetime) and when.tzinfo is not None:
+        raise ValueError(f"'{text}' has a time zone")
+    if not in_date_range(when.date() if isinstance(when, dt.datetime) else when):
+        raise ValueError(f"'{text}' {RANGE_MESSAGE}")
+    return when
+
+
+def _check_meeting_record(entry: Entry, kind: SectionKind, log: ProblemLog) -> None:
+    """A meeting held: the next contact it agreed comes after it."""
+    if entry.detail("next") and entry.date:
+        after = parse_when(entry.detail("next"))
+        day = after.date() if isinstance(after, dt.datetime) else after
+        if day < entry.date:
+            log.warn(entry.line, 3, kind.title, f"next: {day} is before the meeting of "
+                     f"{entry.date:%-d %b %Y}", "check the date of the next contact")
+
+
+def _check_outcome(entry: Entry, log: ProblemLog) -> None:
+    """A win-back or retention meeting says what it came to, and, where that leaves
+    something to do, when."""
+    when = f"the meeting of {entry.date:%-d %b %Y}" if entry.date else "this meeting"
+    outcome = entry.detail("outcome")
+    if not outcome:
+        log.warn(entry.line, 3, "Meetings", f"{when} has no outcome yet",
+                 "add '- outcome: accepted', 'review', 'refused' or 'undecided' under it")
+    elif outcome in ("review", "undecided") and not entry.detail("next"):
+        what = "the review" if outcome == "review" else "the follow-up"
+        log.warn(entry.line, 3, "Meetings", f"{when} ended in '{outcome}' with no date for "
+                 f"{what}", "add '- next: YYYY-MM-DD HH:MM' under it, as agreed with them")
 
 
 def _check_entry(kind: SectionKind, line, column, checked, date, party, log: ProblemLog,
@@ -553,7 +681,7 @@ def _check_entry(kind: SectionKind, line, column, checked, date, party, log: Pro
 
 
 def check_references(account_sections: dict[str, Section], facts: Facts | None,
-                     log: ProblemLog) -> None:
+                     log: ProblemLog, front: YamlData | None = None) -> None:
     """Details that point elsewhere in the file must find what they point at."""
     complaints = account_sections.get("complaints")
     dates = sorted({e.date.isoformat() for e in complaints.entries if e.date} if complaints
@@ -572,6 +700,50 @@ def check_references(account_sections: dict[str, Section], facts: Facts | None,
             log.error(entry.line, 1, "What we changed",
                       f"confirm: {parse_confirm(confirm)}",
                       "write the channel and when, e.g. 'confirm: email, 2027-01-13 16:00'")
+    meetings = account_sections.get("meetings")
+    records = meetings.entries if meetings else ()
+    if facts is not None:
+        _check_records(records, facts, log)
+        _check_agreed(records, facts, front, log)
+
+
+def _check_agreed(records: tuple[Entry, ...], facts: Facts, front: YamlData | None,
+                  log: ProblemLog) -> None:
+    """They agreed to meet: the meeting is booked, or held and recorded."""
+    agreed = [a.date for a in facts.approaches if a.outcome == "agreed"]
+    if facts.meeting is not None or not agreed:
+        return
+    if any(e.date and e.date >= max(agreed) for e in records):
+        return
+    where = front.position(("approaches",)) if front else None
+    log.warn(where.line if where else 0, where.column if where else 0, "approaches",
+             "they agreed to meet, but no meeting is recorded",
+             "add 'meeting:' with when, where and who; once it is held, record it under "
+             "'## Meetings'")
+
+
+def _check_records(records: tuple[Entry, ...], facts: Facts, log: ProblemLog) -> None:
+    """Meetings held: their attendees are people of the account, and an outcome that
+    changes the account's status says so until the status follows."""
+    known = {person.name for person in facts.people}
+    kind = STATUS_BY_KEY[facts.status]
+    for entry in records:
+        if kind.has_readiness:  # a check-in with a client who stays has no outcome to record
+            _check_outcome(entry, log)
+        for name in entry.detail_list("with"):
+            if known and name not in known:
+                log.warn(entry.line, 3, "Meetings", f"'{name}' is not in people",
+                         did_you_mean(name, sorted(known)) or "add them under people:")
+    latest = max(records, key=lambda e: (e.when_key, e.line), default=None)
+    if latest is None or latest.detail("outcome") != "accepted":
+        return
+    if not kind.client:
+        log.warn(latest.line, 3, "Meetings", f"they came back on {latest.date}, but the "
+                 f"status is still '{facts.status}'",
+                 f"set 'status: won-back' and 'won_back: {latest.date}'")
+    elif kind.has_readiness:
+        log.warn(latest.line, 3, "Meetings", f"they agreed to stay on {latest.date}, but the "
+                 f"status is still '{facts.status}'", "set 'status: active'")
 
 
 def parse_confirm(text: str) -> tuple[str, dt.datetime] | str:
@@ -697,7 +869,7 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     if facts is not None:
         check_rules(facts, raw.front, log, config.reason_labels())
     sections, notes = read_sections(raw, log)
-    check_references(sections, facts, log)
+    check_references(sections, facts, log, raw.front)
     check_limits(raw, log)
     report_hostile(raw, log)
     if facts is None or log.has_errors:

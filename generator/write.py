@@ -155,3 +155,21 @@ def _regular_files(folder: Path, prefix: str = "") -> Iterator[str]:
                 yield from _regular_files(Path(entry.path), f"{prefix}{entry.name}/")
             elif entry.is_file(follow_symlinks=False):
                 yield f"{prefix}{entry.name}"
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Replace a file of the project's own (an account file) with new text, atomically:
+    a reader, an editor or a killed run sees the old file or the new one, never half,
+    and the file keeps its permissions."""
+    mode = path.stat().st_mode & 0o7777
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())  # a person's words: worth one sync
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -179,6 +179,7 @@ def built_samples(tmp_path_factory) -> Path:
     `make demo`: the output folder. Tests read it; none may change it."""
     root = tmp_path_factory.mktemp("samples") / "project"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "winback.yaml", root / "winback.yaml")
     report = build(open_project(root), BuildOptions(today=TODAY, jobs=2))
     assert report.ok, [p.headline() for p in report.problems]
     assert report.pdfs == SAMPLES and report.letter_pdfs == SAMPLES

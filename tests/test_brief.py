@@ -79,12 +79,12 @@ STATUSES = {
 }
 # Words that belong to one kit and must never reach another status's brief.
 KIT_WORDS = {
-    "lost": ("Win-back meeting", "When you chose a new supplier", "right choice for you",
-             "hope the move is going well", "own the loss"),
+    "lost": ("Win-back meeting", "right choice for you", "accept their decision",
+             "you worked with us"),
     "at-risk": ("Retention review", "What would make you confident to stay with us?",
                 "what would make them stay"),
     "won-back": ("Stay-close review", "What is not going as we promised?", "came back",
-                 "Next check-in"),
+                 "our next check-in"),
     "active": ("Account review", "How are we doing for you?"),
 }
 NEVER = ("Is that still a problem", "who now owns this decision", "you care about")
@@ -191,16 +191,19 @@ def test_commitment_and_if_they_say_no_are_filled_in(briefs):
     page = text((briefs / "lost.html").read_text())
     assert ("Written summary and a thank-you note to Ruth. By email, Wed 9 Dec 2026, 16:00; "
             "aim for Tue 8 Dec 2026, 14:00.") in page
-    assert "Escalate: ask Jane Cole (Sales Director) to call Ruth Adeyemi." in page
+    assert ("Bring in someone senior: ask Jane Cole (Sales Director), who has had no part in "
+            "it yet, to call Ruth Adeyemi.") in page
     assert "Ask for something small: Small-volume consumables only." in page
     assert "Approach again around 7 Apr 2027" in page  # 120 days after the meeting
     assert "Leave gracefully:" in page
 
 
 @pytest.mark.parametrize("status", STATUSES)
-def test_letters_leave_the_brief_and_are_signed_by_the_sponsor(briefs, status):
+def test_letters_leave_the_brief_and_wait_for_the_meeting(briefs, status):
     assert "Write it by hand on a card" not in pdf_text(briefs / f"{status}.pdf")
     letters = pdf_text(briefs / f"{status}-letters.pdf")
-    assert "Thank-you note" in letters and "With thanks, Jane Cole" in letters
+    # Before the meeting, the note and the summary wait for what is heard in it.
+    assert (f"Thank-you note: To draft after the meeting: run `winback debrief {status}`"
+            in letters)
     assert "Meeting request: not needed, the meeting is booked." in letters
     assert "6 years" not in letters and "years 8 months" not in letters

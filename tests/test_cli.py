@@ -145,10 +145,11 @@ def test_real_process_builds_the_sample_accounts(tmp_path):
     assert done.returncode == 0, done.stderr
     owners = len(list((out / "owners").glob("*.html")))
     assert done.stdout.startswith(
-        f"Built 10 dossiers, 10 PDF briefs, 10 letters PDFs, the portfolio PDF and {owners} "
-        f"owner PDFs into {out}/, 1 warning")
-    assert len(list((out / "accounts").glob("*.html"))) == 20  # a dossier and its letters each
-    assert len(list((out / "accounts").glob("*.pdf"))) == 20
+        f"Built 10 dossiers, 10 PDF briefs with their letters and plans, the portfolio PDF "
+        f"and {owners} owner PDFs into {out}/, 1 warning")
+    # a dossier, its letters and the plan for the client, each a page and a PDF
+    assert len(list((out / "accounts").glob("*.html"))) == 30
+    assert len(list((out / "accounts").glob("*.pdf"))) == 30
     check = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0 and check.stdout == ""
@@ -161,11 +162,13 @@ def test_pdf_command_renders_only_the_named_accounts(runner, project_dir, add_ac
     assert result.exit_code == 0, result.output
     accounts = project_dir / "output" / "accounts"
     assert sorted(p.name for p in accounts.iterdir()) == [
-        "northwind-letters.html", "northwind-letters.pdf", "northwind.html", "northwind.pdf"]
+        "northwind-letters.html", "northwind-letters.pdf", "northwind-plan.html",
+        "northwind-plan.pdf", "northwind.html", "northwind.pdf"]
     assert not (project_dir / "output" / "index.html").exists()
     lines = result.stdout.splitlines()
-    assert lines[:2] == [str(accounts / "northwind.pdf"), str(accounts / "northwind-letters.pdf")]
-    assert lines[2].startswith("Built 1 dossier, 1 PDF brief and 1 letters PDF into ")
+    assert lines[:3] == [str(accounts / "northwind.pdf"), str(accounts / "northwind-letters.pdf"),
+                         str(accounts / "northwind-plan.pdf")]
+    assert lines[3].startswith("Built 1 dossier and 1 PDF brief with their letters and plans into ")
 
 
 def test_pdf_command_unknown_slug(runner, project_dir, add_account):

@@ -39,11 +39,14 @@ SETUP_HINT = "run scripts/setup --test to install the checkers"
 OWNERS = ["ana-brooks", "dana-whitfield", "elena-sorensen", "kim-tran", "lucia-ferreira",
           "marcus-bell", "owen-gallagher", "peter-lindgren", "raj-patel", "renee-castillo"]
 PDFS = ([f"accounts/{slug}.pdf" for slug in SAMPLES]
-        + [f"accounts/{slug}-letters.pdf" for slug in SAMPLES] + ["portfolio.pdf"]
+        + [f"accounts/{slug}-letters.pdf" for slug in SAMPLES]
+        + [f"accounts/{slug}-plan.pdf" for slug in SAMPLES] + ["portfolio.pdf"]
         + [f"owners/{owner}.pdf" for owner in OWNERS])
-# The pages axe-core opens: the portfolio, a rich dossier, its letters, and an owner page.
+# The pages axe-core opens: the portfolio, a rich dossier, letters drafted after a
+# meeting, the plan for the client, and an owner page.
 AXE_PAGES = ["index.html", "accounts/calloway-foodservice.html",
-             "accounts/calloway-foodservice-letters.html", "owners/dana-whitfield.html"]
+             "accounts/granite-peak-industrial-letters.html",
+             "accounts/granite-peak-industrial-plan.html", "owners/dana-whitfield.html"]
 BROWSER_SCRIPT = REPO / "tests" / "browser_check.cjs"
 PHONE = 390
 

@@ -201,6 +201,7 @@ def test_outputs_the_build_owns_are_swept_by_name(project_dir):
     result = build_beside_good(project_dir)
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in (out / "accounts").iterdir()) == ["good-letters.html",
+                                                                    "good-plan.html",
                                                                     "good.html"]
     assert sorted(p.name for p in (out / "owners").iterdir()) == ["dana-reyes.html",
                                                                   "sam-okafor.html"]
@@ -216,7 +217,8 @@ def test_clean_builds_sweep_too(project_dir):
     assert build_beside_good(project_dir, "--clean").exit_code == 0
     names = sorted(p.name for p in (project_dir / "output" / "accounts").iterdir())
     # --no-pdf keeps the briefs of current accounts
-    assert names == ["good-letters.html", "good-letters.pdf", "good.html", "good.pdf"]
+    assert names == ["good-letters.html", "good-letters.pdf", "good-plan.html", "good-plan.pdf",
+                     "good.html", "good.pdf"]
 
 
 def test_one_build_at_a_time_per_output_folder_whichever_project(tmp_path):
@@ -243,10 +245,12 @@ def test_a_folder_built_by_another_project_is_refused_unless_forced(tmp_path):
             "into an empty or new folder with --out, or give --force to build over it)"
             in refused.stderr)
     assert sorted(p.name for p in (out / "accounts").iterdir()) == ["acme-letters.html",
+                                                                    "acme-plan.html",
                                                                     "acme.html"]
     forced = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
     assert forced.exit_code == 0, forced.stderr
     assert sorted(p.name for p in (out / "accounts").iterdir()) == ["beta-letters.html",
+                                                                    "beta-plan.html",
                                                                     "beta.html"]
     assert run_cli(second, "build", "--no-pdf", "--out", str(out)).exit_code == 0
 

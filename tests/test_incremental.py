@@ -249,9 +249,10 @@ def test_one_edit_reprints_its_brief_its_owner_and_the_portfolio_only(project_di
     add_account("a4", account_text(4, 999))  # owned by Owner 1
     again = build(open_project(project_dir), BuildOptions(**options))
     assert again.rebuilt == ["a4"]
-    # The letters do not mention the value: their page is rewritten, their PDF is not reprinted.
+    # The letters and the plan do not mention the value: their pages (and the letter's email
+    # draft) are rewritten, their PDFs are not reprinted.
     assert {kind: n for kind, n in again.made.items() if n} == {
-        "dossier": 1, "letters": 1, "brief": 1, "index": 1, "owner": 3,
+        "dossier": 1, "letters": 1, "plan": 1, "email": 1, "brief": 1, "index": 1, "owner": 3,
         "calendar": 1, "portfolio-pdf": 1, "owner-pdf": 1}
     assert len(again.current["owner-pdf"]) == 3
 

@@ -29,6 +29,7 @@ LETTER = (612.0, 792.0)
 def sample_copy(tmp_path: Path) -> Path:
     root = tmp_path / "project"
     shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "winback.yaml", root / "winback.yaml")
     return root
 
 
@@ -42,7 +43,8 @@ def samples(built_samples) -> Path:
 def letter_samples(tmp_path_factory) -> Path:
     """The sample accounts on US Letter paper."""
     root = sample_copy(tmp_path_factory.mktemp("letter"))
-    write(root / "winback.yaml", "paper: Letter\n")
+    config = root / "winback.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "paper: Letter\n", encoding="utf-8")
     report = build(open_project(root), BuildOptions(today=TODAY, jobs=2))
     assert report.ok, report.problems
     return root / "output" / "accounts"
@@ -105,7 +107,11 @@ def test_brief_lengths_at_a4_and_letter(samples, letter_samples):
         assert lengths["calloway-foodservice"] >= lengths["harlow-dental-group"]
         assert lengths["harlow-dental-group"] <= 2, lengths
         assert "Meeting request" not in text_of(folder / "calloway-foodservice.pdf")
-        assert "Thank-you note" in text_of(folder / "calloway-foodservice-letters.pdf")
+        # Before its meeting, Calloway's letters wait for the record of it; Granite Peak's
+        # are drafted from the one held.
+        assert "Thank-you note: To draft after the meeting" in text_of(
+            folder / "calloway-foodservice-letters.pdf")
+        assert "Dear Monica and Ben," in text_of(folder / "granite-peak-industrial-letters.pdf")
 
 
 def test_no_page_is_more_than_half_blank_but_the_last(samples, letter_samples):
@@ -169,8 +175,15 @@ def test_page_one_is_before_you_walk_in(samples):
 
 def test_one_date_on_every_page_of_every_brief(samples):
     for pdf in sorted(samples.glob("*.pdf")):
+        if pdf.stem.endswith(("-letters", "-plan")):
+            continue  # what the client reads: dated as a letter is, below
         dates = set(re.findall(r"Prepared (\d+ \w+ \d{4})", text_of(pdf)))
         assert dates == {"26 Nov 2026"}, (pdf.name, dates)
+    for pdf in sorted(samples.glob("*-plan.pdf")):
+        assert "Denver, 26 November 2026" in text_of(pdf), pdf.name
+        assert "Prepared" not in text_of(pdf), pdf.name
+    # A letter carries the day it is to be sent: the summary of a meeting, the day after it.
+    assert "Denver, 26 November 2026" in text_of(samples / "granite-peak-industrial-letters.pdf")
     assert "57 days ago" in text_of(samples / "calloway-foodservice.pdf", 1)  # 30 Sep to 26 Nov
     portfolio = text_of(samples.parent / "portfolio.pdf")
     assert "Prepared 26 Nov 2026" in portfolio and "counted from 26 Nov 2026" in portfolio
@@ -205,10 +218,11 @@ def test_rebuild_is_byte_identical(tmp_path, built_samples):
     outputs = [{p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*"))
                 if p.is_file() and p.name != ".winback-output"} for folder in (built_samples, out)]
     assert outputs[0].keys() == outputs[1].keys()
-    # a brief and its letters per account, the portfolio, and each owner's page
+    # a brief, its letters and the plan per account, the portfolio, and each owner's page
     pdfs = [p for p in outputs[0] if p.suffix == ".pdf"]
     owners = [p for p in outputs[0] if p.parts[0] == "owners" and p.suffix == ".html"]
-    assert len(pdfs) == 2 * len(SAMPLES) + 1 + len(owners) and owners
+    assert len(pdfs) == 3 * len(SAMPLES) + 1 + len(owners) and owners
+    assert [p for p in outputs[0] if p.suffix == ".eml"]  # the letters' email drafts too
     assert outputs[0] == outputs[1]
 
 
@@ -375,10 +389,10 @@ def test_a_killed_pdf_worker_costs_no_brief(tmp_path):
     out, err = build.communicate(timeout=300)
     assert build.returncode == 0, err
     owners = len(list((root / "output" / "owners").glob("*.html")))
-    assert out.startswith("Built 10 dossiers, 10 PDF briefs, 10 letters PDFs, the portfolio PDF "
-                          f"and {owners} owner PDFs")
+    assert out.startswith("Built 10 dossiers, 10 PDF briefs with their letters and plans, the "
+                          f"portfolio PDF and {owners} owner PDFs")
     assert sorted(p.stem for p in briefs.glob("*.pdf")) == sorted(
-        name for n in range(10) for name in (f"a{n}", f"a{n}-letters"))
+        name for n in range(10) for name in (f"a{n}", f"a{n}-letters", f"a{n}-plan"))
 
 
 def children(pid: int) -> list[int]:

@@ -62,6 +62,9 @@ ACCOUNTS = {
         lost: 2024-05-01
         won_back: 2026-01-10
         loss_reasons: [delivery]
+    """, """
+        ## Meetings
+        - 2026-11-10 10:00: Check-in call.
     """),
     "delta": front("""
         name: Delta
@@ -105,8 +108,8 @@ def test_totals_and_panels(built):
     week = re.search(r'id="this-week".*?</section>', index).group(0)
     assert "Overdue since Fri 20 Nov 2026, 16:00</span> <a href=\"accounts/alpha.html\">" in week
     assert "Send the SLA" in week and "Call the CFO" not in week  # 5 Dec is after the week
-    # Gamma came back on 10 Jan: close check-ins until 10 Apr, then every 30 days: the
-    # next is on 6 Dec, after this week.
+    # Gamma's last check-in was on 10 Nov, and it checks in every 30 days: the next is due
+    # on 10 Dec, after this week.
     assert "Gamma" not in week
     not_ready = re.search(r'id="not-ready".*?</section>', index).group(0)
     assert "Alpha</a>: 1 essential fix open. <strong>Listen-only meeting</strong>" in not_ready
@@ -138,6 +141,11 @@ def test_waiting_for_an_answer_and_follow_ups_due_this_week(project_dir):
         lost: 2026-03-31
         won_back: 2026-10-01
         loss_reasons: [price]
+    """, """
+        ## Meetings
+        - 2026-10-15: Call.
+        - 2026-10-29: Call.
+        - 2026-11-12: Call.
     """))
     report = build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     assert report.ok, report.problems
@@ -147,7 +155,7 @@ def test_waiting_for_an_answer_and_follow_ups_due_this_week(project_dir):
             in waiting)  # 14 days after the ask
     week = re.search(r'id="this-week".*?</section>', index).group(0)
     assert "Wed 2 Dec 2026, 16:00</time> <a href=\"accounts/zeta.html\">Zeta</a>: Send" in week
-    # Back since 1 Oct, with close check-ins every 14 days: one falls due today.
+    # Back since 1 Oct, with close check-ins every 14 days, each held: one falls due today.
     assert "26 Nov 2026</time> <a href=\"accounts/eta.html\">Eta</a>: check-in" in week
     dossier = flat(project_dir / "output" / "accounts" / "zeta.html")
     assert "Next tactful try around 4 Dec 2026" in dossier
@@ -213,9 +221,10 @@ def test_calendar_events_and_stable_uids(built, project_dir):
     cal = icalendar.Calendar.from_ical((built / "calendar.ics").read_bytes())
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     assert sorted(events) == sorted([
-        "meeting-alpha@winback", "meeting-delta@winback",
+        "meeting-alpha@winback", "meeting-delta@winback", "check-in-gamma-2026-12-10@winback",
         *(uid for uid in events if uid.startswith("follow-up-alpha-"))])
-    assert len(events) == 5
+    assert len(events) == 6
+    assert str(events["check-in-gamma-2026-12-10@winback"]["summary"]) == "Check-in due: Gamma"
     meeting = events["meeting-alpha@winback"]
     assert str(meeting["summary"]) == "Win-back meeting: Alpha"
     assert meeting.decoded("dtstart").isoformat() == "2026-12-03T10:00:00"

@@ -41,17 +41,21 @@ def test_full_account_script_asks_from_the_bank_and_keeps_notes_beside(problems_
     assert spoken["open_complaints"] == ("Take me back to June. What was it like on your side?",)
     assert context["open_complaints"] == (
         "1 Jun 2026: Late deliveries three weeks running on the Denver lane.",)
+    # The question about the open complaint covers what it cost them: the reason's own
+    # cost question is not asked again.
     assert spoken["reason:service-failure"] == (
-        "Which failures hurt you most, and what did each one cost you?",
-        "When something went wrong, how quickly did you hear from us, and from whom?")
-    assert spoken["competitor"] == ("What made Harbor Logistics the right choice for you?",
-                                    "What would you want from any supplier that you are not "
-                                    "getting today?")
-    # What the decision maker cares about is a topic for the interviewer, not quoted grammar.
-    assert spoken["cares_about"] == (
-        "How do you judge a supplier now? What would a good month look like to you?",)
-    assert context["cares_about"] == ("Priya Natarajan (VP Operations, decision maker) cares "
-                                      "about: on-time rate; one dashboard for all carriers.",)
+        "When something went wrong, how quickly did you hear from us, and from whom?",)
+    # Why they chose Harbor Logistics is asked once, in the competitor's own words.
+    assert spoken["competitor"] == ("What made Harbor Logistics the right choice for you?",)
+    assert "In the end, what decided it?" not in spoken["hard_questions"]
+    # What matters to them now is asked once, by the new decision maker's question, and
+    # what Priya cares about stands beside it as a topic, not quoted grammar.
+    assert spoken["reason:new-decision-maker"][0] == (
+        "What do you look for in a supplier, in your own words?")
+    assert "cares_about" not in spoken
+    assert context["reason:new-decision-maker"] == (
+        "Priya Natarajan (VP Operations, decision maker) cares about: on-time rate; one "
+        "dashboard for all carriers.",)
     # Priya decides now: nobody is asked who owns the decision.
     assert "people_left" not in spoken or not spoken["people_left"]
     assert script.part("people_left").caution == (
@@ -136,8 +140,10 @@ def test_changes_are_said_after_listening_with_what_they_answer(problems_of, pro
                             "Answers: the complaint of 30 Jun 2026; Service failure.",
                             "Bring: the review template")
     assert notes(script)["not_yet"] == ("Automatic escalation of old backorders. (due 15 Jan 2027)",)
-    # Not ready, no meeting booked: the ask stays the ordinary one (the brief says to wait).
-    assert said(script)["the_ask"][0].startswith("Would you be open to a small start")
+    # Not ready, and no meeting booked: still no ask for the business, a review date only.
+    assert said(script)["the_ask"] == (
+        "Would you be open to a short review after 15 January, so you can judge the changes "
+        "for yourself?",)
 
 
 def test_each_status_gets_its_own_kit(problems_of, project_dir):
@@ -149,11 +155,13 @@ def test_each_status_gets_its_own_kit(problems_of, project_dir):
         "active": "status: active",
     }
     spoken = {}
+    # The commitments kept are asked about only where the file records them.
+    changes = "\n## What we changed\n- [x] 2026-02-01: Weekly stock review.\n"
     for status, lines in kits.items():
         script = script_of(problems_of, project_dir,
-                           f"---\nname: Acme\ncompetitor: OtherCo\n{lines}\n---\n", slug=status)
+                           f"---\nname: Acme\ncompetitor: OtherCo\n{lines}\n---\n{changes}",
+                           slug=status)
         spoken[status] = " ".join(s for part in said(script).values() for s in part)
-    assert "When you chose a new supplier" in spoken["lost"]
     assert "What made OtherCo the right choice" in spoken["lost"]
     for status in ("at-risk", "won-back", "active"):
         assert "new supplier" not in spoken[status] and "right choice" not in spoken[status]
@@ -167,7 +175,8 @@ def test_each_status_gets_its_own_kit(problems_of, project_dir):
 def test_minimal_account_gets_the_generic_script(problems_of, project_dir):
     script = script_of(problems_of, project_dir, MINIMAL_ACCOUNT)
     assert [p.key for p in script.parts] == [
-        "listening_rules", "never", "opening", "hard_questions", "closing", "the_ask"]
+        "listening_rules", "never", "opening", "hard_questions", "cares_about", "closing",
+        "the_ask"]
     assert all(slot.start is None for slot in script.agenda)
 
 
@@ -219,12 +228,15 @@ def test_project_adds_and_replaces_parts_per_status(problems_of, project_dir):
         - [ ] 2026-01-02: Late.
     """))
     spoken = said(script)
+    everything = [line for lines in spoken.values() for line in lines]
     assert spoken["opening"] == ("Thank you.",)
     assert spoken["never"][-1] == "Talk about the weather."
-    assert spoken["hard_questions"][-1] == "What would you tell a friend about us?"
-    assert len(spoken["hard_questions"]) == 6
-    assert spoken["reason:regulation"] == ("Which rule changed, and when?",)
-    assert spoken["reason:price"][-1] == "What budget do you have for this next year?"
+    # Ten minutes of questions leave room for three numbered ones: the added questions are
+    # asked if time allows.
+    assert len(script.questions) == 3 == script.numbered_limit
+    assert "What would you tell a friend about us?" in everything
+    assert "Which rule changed, and when?" in everything
+    assert "What budget do you have for this next year?" in everything
     assert spoken["open_complaints"] == ("What happened in January 2026?",)  # ten months ago
     assert [s.minutes for s in script.agenda] == [5, 10, 10, 5]
     # The other statuses keep the built-in kit.
@@ -232,7 +244,8 @@ def test_project_adds_and_replaces_parts_per_status(problems_of, project_dir):
         name: Beta
         status: at-risk
     """), slug="beta")
-    assert said(at_risk)["opening"][0] == "Thank you for making the time, and for working with us."
+    assert said(at_risk)["opening"][0] == (
+        "Thank you for meeting us, and for the time you have worked with us.")
 
 
 def check_bank(project_dir, text):
@@ -247,11 +260,11 @@ def test_unknown_placeholder_is_located(project_dir):
           statuses:
             lost:
               competitor: ["Why {compettitor}?"]
-              opening: ["Hello {name}"]
+              hard_questions: ["Hello {name}"]
     """) == [
         (4, 20, "add, statuses, lost, competitor item 1", "unknown placeholder {compettitor}",
          "did you mean 'competitor'?"),
-        (5, 17, "add, statuses, lost, opening item 1", "unknown placeholder {name}",
+        (5, 24, "add, statuses, lost, hard_questions item 1", "unknown placeholder {name}",
          "no placeholders are filled in here; write {{ and }} for braces"),
     ]
 

@@ -19,11 +19,22 @@ FACTS = """
 """
 
 
+# A value each detail accepts.
+SAMPLES = {"answers": "2026-01-05", "confirm": "email, 2027-01-01 10:00", "outcome": "review",
+           "next": "2027-01-05", "channel": "phone"}
+
+
+def sample(detail: str) -> str:
+    return SAMPLES.get(detail, "a value")
+
+
 def item(kind, words: str) -> str:
     """A list item this section accepts without a problem."""
     box = "[x] " if kind.checkbox else ""
     date = "2026-01-05: " if kind.dated or kind.checkbox else ""
-    return f"- {box}{date}{words}"
+    label = f"{kind.labels[0]}: " if kind.labels else ""
+    outcome = "\n  - outcome: refused" if kind.key == "meetings" else ""
+    return f"- {box}{date}{label}{words}{outcome}"
 
 
 @pytest.mark.parametrize("kind", SECTIONS, ids=lambda k: k.key)
@@ -43,8 +54,7 @@ def test_the_table_decides_how_items_are_read(problems_of, kind):
     lines = ["- A plain item", "- [x] 2026-01-05 (Other Co): An item naming a supplier",
              "- [x] 2026-01-05: An item with a marker !nonsense",
              "- [x] 2026-01-05: An item with details", *(
-                 f"  - {detail}: {'2026-01-05' if detail == 'answers' else 'email, 2027-01-01 10:00' if detail == 'confirm' else 'a value'}"
-                 for detail in kind.details)]
+                 f"  - {detail}: {sample(detail)}" for detail in kind.details)]
     account, problems = problems_of(front(FACTS, f"\n## {kind.title}\n" + "\n".join(lines) + "\n"))
     mine = [(p.line, p.is_error, p.message) for p in problems if p.field == kind.title]
     first = 9  # the line of the first item
@@ -58,6 +68,4 @@ def test_the_table_decides_how_items_are_read(problems_of, kind):
     if kind.checkbox:
         return  # an item without a checkbox is an error: the account is not read further
     details = {e.text: e.details for e in account.entries(kind.key)}
-    assert dict(details["An item with details"]) == {
-        d: ("2026-01-05" if d == "answers" else "email, 2027-01-01 10:00" if d == "confirm"
-            else "a value") for d in kind.details}
+    assert dict(details["An item with details"]) == {d: sample(d) for d in kind.details}

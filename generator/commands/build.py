@@ -32,6 +32,7 @@ from generator.cache import (
     unchanged,
 )
 from generator.derive import BuildDate, BuildDateError, build_date
+from generator.eml import email_draft
 from generator.ics import account_events, calendar
 from generator.load import is_regular
 from generator.outputs import (
@@ -40,6 +41,7 @@ from generator.outputs import (
     THEME,
     Fingerprints,
     Output,
+    account_emails,
     account_pages,
     account_prints,
 )
@@ -113,6 +115,10 @@ class BuildReport:
     @property
     def letter_pdfs(self) -> list[str]:
         return sorted(self.current.get("letters-pdf", []))
+
+    @property
+    def plan_pdfs(self) -> list[str]:
+        return sorted(self.current.get("plan-pdf", []))
 
     @property
     def portfolio_pdf(self) -> bool:
@@ -346,6 +352,7 @@ class _Made:
     templates: list[str] = field(default_factory=list)  # what its pages loaded
     written: dict[str, list[int]] = field(default_factory=dict)  # page -> size and time
     write_failed: bool = False
+    drafts: list[str] = field(default_factory=list)  # the letters with an email draft
 
 
 class AccountPages:
@@ -382,7 +389,8 @@ class AccountPages:
 
     def _pages(self, path: Path, record: InputRecord) -> tuple[Output, ...]:
         """The pages an account had: none when it failed without a last good version."""
-        return () if record.failed and not record.kept else account_pages(path.stem, path)
+        return () if record.failed and not record.kept else account_files(path.stem, path,
+                                                                          record.drafts)
 
     def _reuse(self, path: Path, record: InputRecord) -> None:
         run, slug = self.run, path.stem
@@ -393,7 +401,7 @@ class AccountPages:
         if record.kept:
             run.report.kept.append(slug)
         if not record.failed or record.kept:
-            for page in account_pages(slug, path):
+            for page in account_files(slug, path, record.drafts):
                 run.reuse(page)
             for brief in account_prints(slug, path):
                 run.carry(brief)  # until the printed pages decide
@@ -406,12 +414,14 @@ class AccountPages:
         blocking = [p for p in made.problems if p.is_error or run.options.strict]
         made = dataclasses.replace(made, key=run.keys.key(made.key, made.templates))
         record = InputRecord(made.key, made.templates,
-                             [problem_to_dict(p) for p in made.problems])
+                             [problem_to_dict(p) for p in made.problems], drafts=made.drafts)
         if made.write_failed:
             # The old pages stay, tracked, with a key that can never match: the next build
             # tries again.
             record = InputRecord("", failed=made.problems[-1].headline(run.project.root))
-            for output in (*account_pages(slug, made.path), *account_prints(slug, made.path)):
+            before = run.previous.accounts.get(slug)
+            for output in (*account_files(slug, made.path, before.drafts if before else []),
+                           *account_prints(slug, made.path)):
                 run.carry(output)
             run.report.failed.append(slug)
         elif made.summary is None:
@@ -433,7 +443,7 @@ class AccountPages:
 
     def _written(self, made: _Made) -> None:
         run, slug = self.run, made.path.stem
-        for page in account_pages(slug, made.path):
+        for page in account_files(slug, made.path, made.drafts):
             run.written(page, made.key, made.written[page.path])
         for brief in account_prints(slug, made.path):
             run.carry(brief)  # until the printed pages decide
@@ -488,11 +498,18 @@ class _AccountWorker:
             return _Made(task.path, task.key, problems, None)
         lines = markdown_lines(dossier.account)
         self.renderer.on_markdown = lambda text: report_progress(lines.get(text, 0))
-        dossier_page, letters_page = account_pages(dossier.slug, task.path)
+        dossier_page, letters_page, plan_page = account_pages(dossier.slug, task.path)
         self.renderer.used()
         try:
-            pages = {dossier_page.path: self.renderer.dossier(dossier),
-                     letters_page.path: self.renderer.letters(dossier)}
+            pages: dict[str, str | bytes] = {
+                dossier_page.path: self.renderer.dossier(dossier),
+                letters_page.path: self.renderer.letters(dossier),
+                plan_page.path: self.renderer.plan(dossier)}
+            drafted = [letter for letter in dossier.letters if letter.drafted]
+            for output, letter in zip(account_emails(dossier.slug, task.path,
+                                                     [x.key for x in drafted]), drafted,
+                                      strict=True):
+                pages[output.path] = email_draft(letter, self.project.config)
             events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
         except RenderError as exc:  # made again when a template it loaded changes
             return _Made(task.path, task.key, [*problems, exc.problem], None,
@@ -518,7 +535,14 @@ class _AccountWorker:
         summary = summarise(dossier, events)
         with contextlib.suppress(OSError):  # without it the portfolio makes it again
             self.cache.save_summary(summary)
-        return _Made(task.path, task.key, problems, summary, templates, written)
+        return _Made(task.path, task.key, problems, summary, templates, written,
+                     drafts=[letter.key for letter in drafted])
+
+
+def account_files(slug: str, source: Path, drafts: list[str]) -> tuple[Output, ...]:
+    """What a worker writes for an account: its pages, and the email drafts of the letters
+    it has to send."""
+    return (*account_pages(slug, source), *account_emails(slug, source, drafts))
 
 
 def markdown_lines(account: Account) -> dict[str, int]:
@@ -743,15 +767,23 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def summary_line(report: BuildReport) -> str:
-    """What is built, from the outputs: '10 dossiers, 10 PDF briefs and the portfolio PDF'."""
+    """What is built, from the outputs: '10 dossiers, 10 PDF briefs with their letters and
+    plans, the portfolio PDF and 10 owner PDFs'."""
     current = {kind: len(groups) for kind, groups in report.current.items()}
     dossiers = current.get("dossier", 0) - len(report.kept)
     parts = [f"{dossiers:,} of {report.accounts:,} dossiers" if not report.ok
              else plural(dossiers, KINDS["dossier"].noun, KINDS["dossier"].plural)]
+    briefs = current.get("brief", 0)
+    together = briefs and current.get("letters-pdf") == current.get("plan-pdf") == briefs
     for kind in KINDS.values():
-        if kind.counted and kind.pdf and current.get(kind.key):
-            parts.append("the portfolio PDF" if kind.key == "portfolio-pdf"
-                         else plural(current[kind.key], kind.noun, kind.plural))
+        if not (kind.counted and kind.pdf and current.get(kind.key)):
+            continue
+        if kind.key == "portfolio-pdf":
+            parts.append("the portfolio PDF")
+        elif kind.key == "brief" and together:
+            parts.append(plural(briefs, kind.noun, kind.plural) + " with their letters and plans")
+        elif not (together and kind.key in ("letters-pdf", "plan-pdf")):
+            parts.append(plural(current[kind.key], kind.noun, kind.plural))
     return joined(parts)
 
 
