@@ -438,7 +438,9 @@ def debrief(project_dir: Path, slug: str, held, theirs: tuple[str, ...],
 
 
 def _when_words(when: dt.date) -> str:
-    return f"{when:%a %-d %b %Y, %H:%M}" if isinstance(when, dt.datetime) else f"{when:%a %-d %b %Y}"
+    if isinstance(when, dt.datetime):
+        return f"{when:%a %-d %b %Y, %H:%M}"
+    return f"{when:%a %-d %b %Y}"
 
 
 HELP_TOPICS = {"format": "the account file, winback.yaml and the question bank, every field",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from generator.after import MeetingRecord
 from generator.plan import Person, most_senior, next_working_day, signatory
 from generator.schema import STATUS_BY_KEY, Account, Config, FollowUp
-from generator.text import channel_words, first_name, joined, months_in_words
+from generator.text import channel_words, clause, first_name, joined, months_in_words
 
 LETTER_KEYS = ("meeting-request", "thank-you", "summary")
 TITLES = {"meeting-request": "Meeting request", "thank-you": "Thank-you note",
@@ -155,7 +155,8 @@ def _summary(letter: Letter, account: Account, config: Config, facts: LetterFact
         return _waits(letter, waiting)
     heard = tuple(_to_you(line) for line in record.heard)
     if record.needs:
-        heard += (f"What matters to you now: {joined([_trim(_lower(n)) for n in record.needs])}.",)
+        needs = joined([_trim(clause(need)) for need in record.needs])
+        heard += (f"What matters to you now: {needs}.",)
     will = [_promise(f) for f in facts.promises if not set(f.letters) & {"summary", "thank-you"}]
     will += [_change(*change) for change in facts.changes]
     step = _next_step(record, facts)
@@ -189,7 +190,7 @@ def _thank_you(letter: Letter, account: Account, config: Config,
     else:
         heard = _to_you(record.heard[0])
         thanks = (f"Thank you for meeting us {on}, and for being so open with us, not least "
-                  f"in telling us that {_trim(_lower(heard))}.")
+                  f"in telling us that {_trim(clause(heard))}.")
     body = (Block(thanks), Block("We have taken it to heart, and I will keep you posted."))
     how = "By hand on a card if you can, a printed letter if not: the day after the meeting"
     how += f" (due {_when(letter.send_by.due)})" if letter.send_by else ""
@@ -316,19 +317,6 @@ def _to_you(text: str) -> str:
         return said.capitalize() if word[0].isupper() else said
 
     return THEY_WORD.sub(swap, text)
-
-
-# Words that start a sentence and may start a clause in lower case; any other first
-# word (a name, a product) keeps its capital.
-COMMON_FIRST = {"the", "a", "an", "we", "you", "your", "our", "it", "its", "this", "that",
-                "these", "those", "there", "nobody", "no", "nothing", "one", "two", "three",
-                "after", "before", "since", "when", "if", "every", "each", "all", "most",
-                "some", "any", "once", "only", "even", "what", "how", "why"}
-
-
-def _lower(text: str) -> str:
-    first = text.split(" ", 1)[0]
-    return text[0].lower() + text[1:] if first.lower() in COMMON_FIRST else text
 
 
 def _trim(text: str) -> str:

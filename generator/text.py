@@ -62,3 +62,19 @@ def first_name(name: str) -> str:
     """The name to greet someone by; a titled name is kept whole ('Dr Ana Ruiz')."""
     first = name.split(" ", 1)[0]
     return name if first.lower() in TITLES else first
+
+
+# Words that start a sentence and may start a clause in lower case; any other first
+# word (a name, a product) keeps its capital.
+COMMON_FIRST = {"the", "a", "an", "we", "you", "your", "our", "their", "his", "her", "it",
+                "its", "this", "that", "these", "those", "there", "nobody", "no", "nothing",
+                "one", "two", "three", "after", "before", "since", "when", "if", "every",
+                "each", "all", "most", "some", "any", "once", "only", "even", "what", "how",
+                "why"}
+
+
+def clause(text: str) -> str:
+    """A sentence as it reads inside another: 'The backorders forced you' -> 'the
+    backorders forced you', while 'Ridgeline offered' keeps its capital."""
+    first = text.split(" ", 1)[0]
+    return text[0].lower() + text[1:] if first.lower() in COMMON_FIRST else text

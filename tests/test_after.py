@@ -174,7 +174,8 @@ def test_the_summary_quotes_what_was_heard_and_lists_each_promise(leeds):
         assert "Send you the January stock report by email by Friday 8 January, 16:00." in summary
         assert ("Automatic escalation of backorders older than five days, planned for 15 "
                 "January: we will confirm it by email, by Friday 15 January, 16:00.") in summary
-        assert "Ask you for a short review on Tuesday 13 April, 10:00, if you are willing." in summary
+        assert ("Ask you for a short review on Tuesday 13 April, 10:00, if you are willing."
+                in summary)
         assert re.search(r"With thanks, Tom Hale Head of Customer Operations Meridian Supplies",
                          summary)
 
@@ -226,7 +227,8 @@ def test_the_plan_has_four_parts_and_none_of_our_notes(leeds):
         assert "A fill rate they can rely on, proven over time." in plan
         assert ("A named account manager now reviews your stock with you every week "
                 "(in place since October 2026).") in plan
-        assert "Automatic escalation of backorders older than five days (due 15 January 2027)" in plan
+        assert ("Automatic escalation of backorders older than five days (due 15 January 2027)"
+                in plan)
         assert "Send you the January stock report: by email, Friday 8 January 2027, 16:00" in plan
         for note in ("Candidly", "defensive", "Northlab Direct's delivery", "For you",
                      "Confidential", "cares about"):
@@ -423,7 +425,8 @@ def test_debrief_refuses_a_file_with_an_error_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.parametrize(("line", "where", "message"), [
-    ("  - outcome: maybe", "76:14", "outcome: 'maybe' is not one of accepted, review, refused, undecided"),
+    ("  - outcome: maybe", "76:14",
+     "outcome: 'maybe' is not one of accepted, review, refused, undecided"),
     ("  - next: 2027-13-01", "76:11", "next: '2027-13-01' is not a date"),
 ])
 def test_a_malformed_record_is_located_at_its_line_and_column(tmp_path, line, where, message):

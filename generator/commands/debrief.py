@@ -21,7 +21,7 @@ from generator.pipeline import compile_account
 from generator.problems import Problem, ProblemLog, did_you_mean
 from generator.project import Project
 from generator.schema import Account, Meeting
-from generator.text import joined
+from generator.text import clause, joined
 from generator.validate import read_account, validate_account
 from generator.write import replace_file
 
@@ -87,7 +87,7 @@ def _record(held: dt.datetime | dt.date, booked: Meeting | None, theirs: tuple[s
             ours: tuple[str, ...], questions: list[str]) -> list[str]:
     stamp = f"{held:%Y-%m-%d %H:%M}" if isinstance(held, dt.datetime) else held.isoformat()
     names = list(theirs or (booked.with_ if booked else ()))
-    where = f" at {booked.where.rstrip('.')}" if booked and booked.where else ""
+    where = f" at {clause(booked.where.rstrip('.'))}" if booked and booked.where else ""
     said = f"Met {joined(names)}{where}." if names else f"Meeting held{where}."
     lines = [f"- {stamp}: {said}"]
     if not booked:  # who was there: the meeting booked says so when it is this one
