@@ -21,7 +21,7 @@ import click
 from generator import __version__, paths
 from generator.problems import did_you_mean, display_path, render_all
 from generator.project import find_root, open_project
-from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range
+from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range, normal_word
 from generator.text import plural
 from generator.workers import default_jobs
 
@@ -48,6 +48,12 @@ Examples:
   winback list --status lost --not-ready       lost, and not ready to ask yet
   winback list --owner "Dana Whitfield" --format csv > dana.csv
   winback list --reason price --format json
+"""
+
+EPILOG_TODAY = """\b
+Examples:
+  winback today                       everything due this week
+  winback today --owner "Dana Whitfield"
 """
 
 EPILOG_INIT = """\b
@@ -112,6 +118,9 @@ class DateType(click.ParamType):
         return day
 
 
+FORMATS = ("text", "json", "csv")  # one name for each, in every command
+VERBOSE_HELP = "Say each file written."
+QUIET_HELP = "Say nothing when all is well: only problems, and the data asked for."
 PROJECT_HELP = ("Project folder (holds winback.yaml or content/accounts/) [default: this "
                 "folder or the nearest one above it that is a project].")
 NO_PROJECT = ("no winback project in {where} or a folder above it (no winback.yaml or "
@@ -123,26 +132,101 @@ NO_PROJECT = ("no winback project in {where} or a folder above it (no winback.ya
 @click.version_option(__version__, "-V", "--version", prog_name="winback")
 @click.option("-C", "--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),
               help=PROJECT_HELP)
-@click.option("-v", "--verbose", is_flag=True, help="Say what is written.")
+@click.option("-v", "--verbose", is_flag=True, expose_value=False, help=VERBOSE_HELP,
+              callback=lambda ctx, param, value: _voice(ctx, param, value))
+@click.option("-q", "--quiet", is_flag=True, expose_value=False, help=QUIET_HELP,
+              callback=lambda ctx, param, value: _voice(ctx, param, value))
 @click.pass_context
-def main(ctx: click.Context, project_dir: Path | None, verbose: bool) -> None:
+def main(ctx: click.Context, project_dir: Path | None) -> None:
     """Compile client account files into win-back dossiers.
 
     Each file in content/accounts/ is one client account: YAML facts
     between '---' lines, then its history in Markdown. `winback help format`
     explains every field.
     """
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    log.handlers[:] = [handler]
-    log.setLevel(logging.DEBUG if verbose else logging.INFO)
     ctx.obj = project_dir
 
 
+def _voice(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """-v and -q, before or after the command's name: the last one given wins."""
+    if value:
+        ctx.find_root().meta["winback.voice"] = param.name
+    voice = ctx.find_root().meta.get("winback.voice", "")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.handlers[:] = [handler]
+    log.setLevel({"verbose": logging.DEBUG, "quiet": logging.WARNING}.get(voice, logging.INFO))
+
+
+def quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.find_root().meta.get("winback.voice") == "quiet")
+
+
+def voiced(command):
+    """A command that takes -v and -q after its name too."""
+    for name, flag, text in (("verbose", "-v", VERBOSE_HELP), ("quiet", "-q", QUIET_HELP)):
+        command = click.option(flag, f"--{name}", name, is_flag=True, expose_value=False,
+                               callback=_voice, help=text)(command)
+    return command
+
+
+def say(message: str, *, err: bool = False, style: str = "") -> None:
+    """A line for the person at the terminal: left out with -q, coloured on a terminal
+    unless NO_COLOR is set."""
+    if quiet():
+        return
+    shout(message, err=err, style=style)
+
+
+def shout(message: str, *, err: bool = False, style: str = "") -> None:
+    """A line said even with -q: a failure, or what was asked for."""
+    stream = sys.stderr if err else sys.stdout
+    colour = colour_on(stream)
+    text = click.style(message, fg=style or None, bold=style == "red") if colour and style \
+        else message
+    click.echo(text, err=err, color=colour)
+
+
+def colour_on(stream) -> bool:
+    """Colour only for a person at a terminal: not when piped, not with NO_COLOR set (to
+    anything), not on a dumb terminal."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+class Words(click.ParamType):
+    """A word from a fixed list, read as account files read them: in any case, with
+    spaces or underscores for hyphens ('Lost', 'At risk', 'at_risk'); and a few old
+    names for the same thing."""
+
+    def __init__(self, words, aliases: dict[str, str] | None = None) -> None:
+        self.words = tuple(words)
+        self.aliases = aliases or {}
+        self.name = "|".join(self.words)
+
+    def convert(self, value, param, ctx):
+        word = normal_word(value) if isinstance(value, str) else value
+        word = self.aliases.get(word, word)
+        if word not in self.words:
+            hint = did_you_mean(str(word), self.words) or f"one of {', '.join(self.words)}"
+            self.fail(f"'{value}' is not one of {', '.join(self.words)} ({hint})", param, ctx)
+        return word
+
+    def get_metavar(self, param, ctx=None):
+        return f"[{self.name}]"
+
+    def shell_complete(self, ctx, param, incomplete):
+        from click.shell_completion import CompletionItem
+
+        return [CompletionItem(w) for w in self.words if w.startswith(incomplete.lower())]
+
+
 def in_project(command):
-    """A command that works on a project: it takes -C after its name too, and is given
-    the project's folder, found as git finds a repository. Outside any project it stops
-    with exit 2 and creates nothing."""
+    """A command that works on a project: it takes -C, -v and -q after its name too, and
+    is given the project's folder, found as git finds a repository. Outside any project it
+    stops with exit 2 and creates nothing."""
     def remember(ctx: click.Context, _param, value: Path | None) -> None:
         if value is not None:
             ctx.meta["winback.project"] = value
@@ -157,8 +241,8 @@ def in_project(command):
             ctx.exit(2)
         return command(root, *args, **kwargs)
 
-    return click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path),
-                        expose_value=False, callback=remember, help=PROJECT_HELP)(run)
+    return voiced(click.option("-C", "--project", type=click.Path(file_okay=False, path_type=Path),
+                               expose_value=False, callback=remember, help=PROJECT_HELP)(run))
 
 
 def build_options(command):
@@ -230,7 +314,7 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         report = run_build(project, options)
     _print_problems(report.problems, Path.cwd())
     if report.stopped:
-        click.echo(f"Build stopped: {report.stopped}.", err=True)
+        shout(f"Build stopped: {report.stopped}.", err=True, style="red")
         sys.exit(1)
     elapsed = time.perf_counter() - started
     where = display_path(report.output_dir, Path.cwd().resolve())
@@ -241,8 +325,8 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         failed = len(set(report.failed))
         kept = (f" ({plural(len(report.kept), 'brief')} kept from the last good version)"
                 if report.kept else "")
-        click.echo(f"Built {made} into {where}/: {failed} failed{kept}, {warnings} "
-                   f"({elapsed:.2f} s).", err=True)
+        shout(f"Built {made} into {where}/: {failed} failed{kept}, {warnings} "
+              f"({elapsed:.2f} s).", err=True, style="red")
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it
         for slug in sorted(set(report.pdfs) | set(report.letter_pdfs) | set(report.plan_pdfs)):
@@ -250,9 +334,10 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
                                   (report.letter_pdfs, paths.letters_pdf),
                                   (report.plan_pdfs, paths.plan_pdf)):
                 if slug in printed:
-                    click.echo(display_path(report.output_dir / path(slug), Path.cwd()))
+                    shout(str(display_path(report.output_dir / path(slug), Path.cwd())))
     opener = "" if only else f" Open {where}/{paths.INDEX}"
-    click.echo(f"Built {made} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}")
+    say(f"Built {made} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}",
+        style="yellow" if report.warnings else "green")
 
 
 @contextmanager
@@ -293,34 +378,38 @@ class _BarProgress:
 @main.command(epilog=EPILOG_CHECK)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "output_format", type=Words(FORMATS[:2]), default="text",
               show_default=True, help="How to print problems.")
+@click.option("--today", type=DateType(),
+              help="Date to count from, for a booked meeting that is past and not recorded "
+                   "[default: SOURCE_DATE_EPOCH, else today].")
 @in_project
-def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_format: str,
+          today: dt.date | None) -> None:
     """Validate account files; silent and exit 0 when all is well."""
     from generator.commands.check import check as run_check
 
     project = open_project(project_dir)
-    report = run_check(project, paths)
+    report = run_check(project, paths, _build_day(today))
     if output_format == "json":  # always a JSON list, empty when all is well
         click.echo(json.dumps([p.as_dict(Path.cwd()) for p in report.problems], indent=2))
     else:
         _print_problems(report.problems, Path.cwd())
     if report.failed(strict):
         counted = [p for p in report.problems if p.is_error or strict]
-        click.echo(f"{plural(len(counted), 'problem')} in {len({p.path for p in counted})} "
-                   f"of {plural(report.files, 'file')}.", err=True)
+        shout(f"{plural(len(counted), 'problem')} in {len({p.path for p in counted})} "
+              f"of {plural(report.files, 'file')}.", err=True, style="red")
         sys.exit(1)
 
 
 @main.command("list", epilog=EPILOG_LIST)
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
-              help="Only accounts with this status (repeat for several).")
+@click.option("--status", "statuses", multiple=True, type=Words(STATUSES),
+              help="Only accounts with this status (repeat for several), written in any case.")
 @click.option("--owner", default="", help="Only this owner's accounts.")
 @click.option("--reason", default="", help="Only accounts lost for this reason id.")
 @click.option("--not-ready", is_flag=True, help="Only accounts not ready to ask for the business.")
-@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv"]),
-              default="table", show_default=True, help="Output format.")
+@click.option("--format", "output_format", type=Words(FORMATS, {"table": "text"}),
+              default="text", show_default=True, help="Output format.")
 @click.option("--today", type=DateType(), help="Date to count from (as for build).")
 @in_project
 def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_format,
@@ -336,6 +425,7 @@ def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_f
 
     project = open_project(project_dir)
     filters = Filters(tuple(statuses), owner, reason, not_ready)
+    reason = normal_word(reason)
     if reason and reason not in project.config.reason_labels():
         raise click.BadParameter(
             f"'{reason}' is not a loss reason. "
@@ -350,7 +440,26 @@ def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_f
     elif rows:
         click.echo(as_table(rows, project.config.currency))
     else:
-        click.echo("No accounts match.", err=True)
+        say("No accounts match.", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command(epilog=EPILOG_TODAY)
+@click.option("--owner", default="", help="Only what this owner keeps.")
+@click.option("--today", type=DateType(), help="Date to count from (as for build).")
+@in_project
+def today(project_dir: Path, owner: str, today: dt.date | None) -> None:
+    """What is due: this week's meetings, overdue and due promises, check-ins, meetings
+    to record."""
+    from generator.commands.list import collect
+    from generator.commands.today import agenda, as_text
+
+    project = open_project(project_dir)
+    summary, report = collect(project, today)
+    _print_problems([p for p in report.problems if p.is_error], Path.cwd())
+    if summary is not None:
+        click.echo(as_text(agenda(summary, owner)))
     if not report.ok:
         sys.exit(1)
 
@@ -358,29 +467,31 @@ def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_f
 @main.command(epilog=EPILOG_INIT)
 @click.argument("directory", required=False, default=".",
                 type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--today", type=DateType(),
+              help="Date the example account's dates count from [default: today].")
+def init(directory: Path, today: dt.date | None) -> None:
     """Start a dossier repository: settings, an example account, .gitignore, pre-commit."""
     from generator.commands.new import Refused
     from generator.commands.new import init as run_init
 
     try:
-        created = run_init(directory)
+        created = run_init(directory, today or dt.date.today())
     except Refused as exc:
         raise click.ClickException(str(exc)) from None
     for path in created.paths:
-        click.echo(f"created {path}")
-    click.echo(created.git[0].upper() + created.git[1:] + ".")
-    click.echo(f"{created.example} is an example: it is built so you can see a dossier, but "
+        say(f"created {path}")
+    say(created.git[0].upper() + created.git[1:] + ".")
+    say(f"{created.example} is an example: it is built so you can see a dossier, but "
                "left out of the portfolio and calendar. Delete it once you have added your "
                "own accounts.")
-    click.echo(f"Next: cd {directory}, then `winback new \"Client Name\"` to add an account "
+    say(f"Next: cd {directory}, then `winback new \"Client Name\"` to add an account "
                "and `winback serve` to see it; `winback help format` explains every field.")
 
 
 @main.command(epilog=EPILOG_NEW)
 @click.argument("name")
-@click.option("--status", type=click.Choice(STATUSES), default="lost", show_default=True,
-              help="The account's status.")
+@click.option("--status", type=Words(STATUSES), default="lost", show_default=True,
+              help="The account's status, written in any case.")
 @click.option("--owner", default="", help="Who owns the account.")
 @click.option("--slug", default="", help="The file name, without .md [default: made from NAME].")
 @click.option("--today", type=DateType(), help="Date to prefill lost/won_back with [default: today].")
@@ -394,8 +505,8 @@ def new(project_dir: Path, name: str, status: str, owner: str, slug: str,
         path = new_account(project_dir, name, status, owner, today or dt.date.today(), slug)
     except Refused as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(str(path))
-    click.echo("Next: fill in the facts between the '---' lines (every optional field is there, "
+    shout(str(path))
+    say("Next: fill in the facts between the '---' lines (every optional field is there, "
                "commented out) and the sections below them, then `winback check` and "
                "`winback build`. `winback help format` explains every field.", err=True)
 
@@ -427,11 +538,11 @@ def debrief(project_dir: Path, slug: str, held, theirs: tuple[str, ...],
         sys.exit(1)
     where = f"{display_path(result.path, Path.cwd())}:{result.line}"
     if not result.added:
-        click.echo(f"The meeting of {_when_words(result.when)} is recorded already ({where}); "
-                   "nothing was added.")
+        say(f"The meeting of {_when_words(result.when)} is recorded already ({where}); "
+            "nothing was added.")
         return
-    click.echo(f"Recorded the meeting of {_when_words(result.when)} at {where}.")
-    click.echo("Next: write under it what they said ('heard:'), what matters to them now "
+    say(f"Recorded the meeting of {_when_words(result.when)} at {where}.", style="green")
+    say("Next: write under it what they said ('heard:'), what matters to them now "
                "('needs:'), the outcome and the next contact, then `winback check` and "
                "`winback build`: the written summary, the thank-you note and the plan are "
                "drafted from it.", err=True)
@@ -474,16 +585,19 @@ def help_command(topic: str | None) -> None:
               help="Also rebuild the PDF briefs on each change (slower).")
 @click.option("--today", type=DateType(), help="As for build.")
 @click.option("--force", is_flag=True, help="As for build.")
+@click.option("--open", "open_browser", is_flag=True,
+              help="Open the portfolio page in the web browser once it is served.")
 @in_project
 def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload: bool,
-          pdf: bool, today: dt.date | None, force: bool) -> None:
+          pdf: bool, today: dt.date | None, force: bool, open_browser: bool) -> None:
     """Build, serve the site locally, and rebuild when a file is saved."""
     from generator.commands.serve import DevServer, Refused, ServeOptions
 
     def report(problems) -> None:
         _print_problems(problems, Path.cwd())
-        click.echo(f"Rebuilt at {time.strftime('%H:%M:%S')}: "
-                   f"{plural(sum(p.is_error for p in problems), 'error')}.", err=True)
+        errors = sum(p.is_error for p in problems)
+        say(f"Rebuilt at {time.strftime('%H:%M:%S')}: {plural(errors, 'error')}.", err=True,
+            style="red" if errors else "green")
 
     options = ServeOptions(host, port, out, livereload, pdf, today, force)
     try:
@@ -496,7 +610,11 @@ def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload:
                                    "try another --port") from None
     server.rebuild()
     server.start()
-    click.echo(f"Serving {server.output_dir} at {server.url} (press Ctrl+C to stop)")
+    shout(f"Serving {server.output_dir} at {server.url} (press Ctrl+C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
     try:
         server.stop.wait()
     except KeyboardInterrupt:
@@ -506,5 +624,25 @@ def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload:
 
 
 def _print_problems(problems, root: Path) -> None:
-    if problems:
-        click.echo(render_all(problems, root), err=True)
+    """Every problem, always (-q never hides one): errors in red and warnings in yellow on
+    a terminal."""
+    if not problems:
+        return
+    colour = colour_on(sys.stderr)
+
+    def style(problem, headline: str) -> str:
+        return click.style(headline, fg="red" if problem.is_error else "yellow") if colour \
+            else headline
+
+    click.echo(render_all(problems, root, style), err=True, color=colour)
+
+
+def _build_day(today: dt.date | None):
+    """The date to count from (--today, SOURCE_DATE_EPOCH, else the clock), or a usage
+    error that says why not."""
+    from generator.derive import BuildDateError, build_date
+
+    try:
+        return build_date(today)
+    except BuildDateError as exc:
+        raise click.ClickException(str(exc)) from None

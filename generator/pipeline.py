@@ -14,6 +14,7 @@ they make the same pages.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ from pathlib import Path
 from generator.derive import BuildDate, Dossier, Outdated, derive
 from generator.history import FileHistory, read_history
 from generator.load import parse_account
-from generator.problems import Problem, ProblemLog
+from generator.problems import Problem, ProblemLog, Severity
+from generator.schema import Account
 from generator.project import Project
 from generator.validate import read_account, validate_account
 from generator.workers import Failure, run_all
@@ -74,13 +76,31 @@ def failure_problem(path: Path, failure: Failure) -> Problem:
                    INTERNAL_HINT)
 
 
-def check_accounts(project: Project, files: list[Path]) -> list[Problem]:
-    """Every problem of these account files, without building anything."""
+def check_accounts(project: Project, files: list[Path],
+                   when: BuildDate | None = None) -> list[Problem]:
+    """Every problem of these account files, without building anything; with `when`, also
+    what that day makes a problem."""
     problems: list[Problem] = []
     for path in files:
-        _account, log = read_account(path, project.config)
+        account, log = read_account(path, project.config)
         problems.extend(log.problems)
+        if account is not None and when is not None:
+            problems.extend(meeting_to_record(account, when.day))
     return problems
+
+
+def meeting_to_record(account: Account, today: dt.date) -> list[Problem]:
+    """A booked meeting whose day is past, with no record of it under Meetings."""
+    meeting = account.facts.meeting
+    if meeting is None or meeting.day >= today:
+        return []
+    if any(e.date == meeting.day for e in account.entries("meetings")):
+        return []
+    line, column = account.meeting_at
+    return [Problem(account.path, line, column, "meeting",
+                    f"the meeting of {meeting.day:%-d %b %Y} is past and not recorded",
+                    f"run `winback debrief {account.slug}` and write what you heard; or "
+                    "book the next one here", Severity.WARNING)]
 
 
 def compile_account(project: Project, path: Path, when: BuildDate, strict: bool,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -170,15 +170,21 @@ def _excerpt(lines: Sequence[str] | None, line: int, column: int) -> str:
     return f"{gutter} | {shown}\n{' ' * len(gutter)} | {caret}"
 
 
-def render_all(problems: list[Problem], relative_to: Path | None = None) -> str:
-    """Every problem with its excerpt, files in order, each file read and split once."""
+def render_all(problems: list[Problem], relative_to: Path | None = None,
+               style: Callable[[Problem, str], str] | None = None) -> str:
+    """Every problem with its excerpt, files in order, each file read and split once;
+    `style` may dress each headline (colour on a terminal)."""
     lines_of: dict[Path, list[str] | None] = {}
     blocks = []
     for problem in sorted(problems, key=lambda p: (str(p.path), p.line, p.column)):
         if problem.path not in lines_of and problem.line:
             source = _read_for_excerpt(problem.path)
             lines_of[problem.path] = source.splitlines() if source else None
-        blocks.append(problem._render(lines_of.get(problem.path), relative_to))
+        block = problem._render(lines_of.get(problem.path), relative_to)
+        if style is not None:
+            headline, newline, excerpt = block.partition("\n")
+            block = style(problem, headline) + newline + excerpt
+        blocks.append(block)
     return "\n".join(blocks)
 
 

@@ -27,12 +27,13 @@ from pydantic_core import PydanticCustomError
 from generator import paths
 
 
-def _word(value):
+def normal_word(value):
     """A word from a fixed vocabulary, read in any case and with spaces or underscores for
     hyphens: 'Lost', 'At risk' and 'at_risk' are 'lost' and 'at-risk'."""
     if isinstance(value, str):
         return "-".join(value.strip().lower().replace("_", " ").split())
     return value
+
 
 
 
@@ -95,7 +96,7 @@ DateTime = Annotated[dt.datetime, BeforeValidator(_needs_time), AfterValidator(_
 DayOrTime = Annotated[dt.datetime | dt.date, PlainValidator(_day_or_time)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
-ReasonId = Annotated[str, BeforeValidator(_word),
+ReasonId = Annotated[str, BeforeValidator(normal_word),
                      StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 # Names become page and file names, headers and calendar titles: a bound keeps every one of
 # them possible (a file name has at most 255 bytes). Sentences are bounded more loosely.
@@ -114,7 +115,7 @@ Money = Annotated[float, Field(ge=0, le=1e15, allow_inf_nan=False)]
 
 def vocabulary(*words: str):
     """A fixed set of words, as a type: validated in any case."""
-    return Annotated[Literal[words], BeforeValidator(_word)]
+    return Annotated[Literal[words], BeforeValidator(normal_word)]
 
 
 def words_of(kind) -> tuple[str, ...]:
@@ -539,6 +540,7 @@ class Account:
     # Where each owner name stands in the file ('owner', 'follow_ups[0].owner'): problems
     # found across accounts (one owner spelt two ways) point there.
     owner_places: dict[str, tuple[int, int]] = field(default_factory=dict)
+    meeting_at: tuple[int, int] = (0, 0)  # where `meeting:` stands, for what it leaves to do
 
     def entries(self, key: str) -> tuple[Entry, ...]:
         section = self.sections.get(key)

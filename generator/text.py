@@ -6,6 +6,8 @@ load Jinja2, Markdown and the sanitiser to do it.
 
 from __future__ import annotations
 
+import unicodedata
+
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """'1 dossier', '2,000 dossiers', '3 essential fixes' (with the plural given)."""
@@ -78,3 +80,16 @@ def clause(text: str) -> str:
     backorders forced you', while 'Ridgeline offered' keeps its capital."""
     first = text.split(" ", 1)[0]
     return text[0].lower() + text[1:] if first.lower() in COMMON_FIRST else text
+
+
+def display_width(text: str) -> int:
+    """How many cells a terminal gives the text: two for a wide (East Asian) character,
+    none for a combining mark."""
+    return sum(0 if unicodedata.combining(ch) else
+               2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """The text filled with spaces to `width` cells, on the left when `right`."""
+    fill = " " * max(width - display_width(text), 0)
+    return fill + text if right else text + fill

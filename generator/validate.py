@@ -39,6 +39,7 @@ from generator.schema import (
     Section,
     SectionKind,
     in_date_range,
+    normal_word,
     words_of,
 )
 from generator.urls import image_refusal
@@ -497,7 +498,7 @@ def _label(kind: SectionKind, line: int, column: int, text: str,
     if not kind.labels:
         return "", text
     found = LABEL.match(text)
-    label = _word(found.group("label")) if found else ""
+    label = normal_word(found.group("label")) if found else ""
     if label in kind.labels:
         return label, text[found.end():]
     labels = ", ".join(f"'{name}:'" for name in kind.labels)
@@ -509,10 +510,6 @@ def _label(kind: SectionKind, line: int, column: int, text: str,
         log.warn(line, column, kind.title, "item does not say which part of the plan it is",
                  f"start it with one of {labels}")
     return "", text
-
-
-def _word(text: str) -> str:
-    return "-".join(text.strip().lower().replace("_", " ").split())
 
 
 def _item_date(kind: SectionKind, line: int, column: int, text: str,
@@ -606,7 +603,7 @@ def _detail_value(key: str, value: str, line: int, column: int, kind: SectionKin
         return value
     if key in ("outcome", "channel"):
         words = MEETING_OUTCOMES if key == "outcome" else CHANNELS
-        word = _word(value)
+        word = normal_word(value)
         if word not in words:
             log.error(line, column, kind.title, f"{key}: '{value}' is not one of "
                       f"{', '.join(words)}", did_you_mean(word, words))
@@ -876,8 +873,10 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
         return None
     intro = "\n".join(line.text for line in raw.intro).strip("\n")
     intro_line = next((line.number for line in raw.intro if line.text.strip()), 0)
+    meeting = raw.front.keys.get(("meeting",))
     return Account(raw.path, raw.slug, facts, sections, tuple(notes), intro, intro_line,
-                   _owner_places(facts, raw.front))
+                   _owner_places(facts, raw.front),
+                   (meeting.line, meeting.column) if meeting else (0, 0))
 
 
 def _owner_places(facts: Facts, doc: YamlData) -> dict[str, tuple[int, int]]:

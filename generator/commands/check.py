@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.derive import BuildDate
 from generator.load import is_account_name
 from generator.pipeline import check_accounts
 from generator.problems import Problem
@@ -35,6 +36,9 @@ def account_paths(project: Project, paths: tuple[Path, ...]) -> list[Path]:
     return found
 
 
-def check(project: Project, paths: tuple[Path, ...] = ()) -> CheckReport:
+def check(project: Project, paths: tuple[Path, ...] = (),
+          when: BuildDate | None = None) -> CheckReport:
+    """`when`: the day to count from, for what depends on it (a booked meeting past and
+    not recorded); without it, nothing is counted."""
     files = account_paths(project, paths)
-    return CheckReport(len(files), [*project.problems, *check_accounts(project, files)])
+    return CheckReport(len(files), [*project.problems, *check_accounts(project, files, when)])

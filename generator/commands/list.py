@@ -17,8 +17,9 @@ from generator.pipeline import (
     compile_account,
     for_each_account,
 )
-from generator.portfolio import FailedAccount, Summary, portfolio, summarise
+from generator.portfolio import FailedAccount, Portfolio, Summary, portfolio, summarise
 from generator.problems import Problem, visible
+from generator.text import display_width, pad
 from generator.project import Project
 from generator.workers import default_jobs
 
@@ -49,14 +50,23 @@ class Row:
 
 def list_accounts(project: Project, filters: Filters,
                   today: dt.date | None = None) -> tuple[list[Row], BuildReport]:
+    summary, report = collect(project, today)
+    accounts = summary.accounts if summary else ()
+    return [_row(d) for d in accounts if _wanted(d, filters)], report
+
+
+def collect(project: Project, today: dt.date | None = None
+            ) -> tuple[Portfolio | None, BuildReport]:
+    """The portfolio of every account, as the build would make it, without writing any
+    page: what `list` and `today` print."""
     report = BuildReport(project.output_dir, problems=list(project.problems))
     if not project.ok:
-        return [], report
+        return None, report
     try:
         when = build_date(today)
     except BuildDateError as exc:
         report.problems.append(Problem(project.root, 0, 0, "", str(exc), DATE_HINT))
-        return [], report
+        return None, report
     summaries: list[Summary] = []
     failed: list[FailedAccount] = []
 
@@ -75,8 +85,7 @@ def list_accounts(project: Project, filters: Filters,
                      (project, when), default_jobs(), done,
                      lambda task, problem: _Listed(task.path, None, [problem]))
     report.failed.sort()
-    accounts = portfolio(summaries, failed, project.config, when).accounts
-    return [_row(d) for d in accounts if _wanted(d, filters)], report
+    return portfolio(summaries, failed, project.config, when), report
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,7 @@ def as_csv(rows: list[Row]) -> str:
         values = asdict(row)
         values["loss_reasons"] = " ".join(row.loss_reasons)
         values["value"] = "" if row.value is None else str(row.value)
+        values["listen_only"] = "yes" if row.listen_only else "no"  # as a person reads it
         writer.writerow(_as_text(values[name]) for name in names)
     return buffer.getvalue()
 
@@ -151,15 +161,21 @@ def as_table(rows: list[Row], currency: str) -> str:
     lines = [(visible(row.name), STATUS_LABELS[row.status], visible(row.owner) or "-",
               f"{currency}{row.value:,.0f}" if row.value is not None else "-", row.lost or "-",
               row.next_meeting or "-", _readiness(row)) for row in rows]
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines, strict=True)]
-    right = {3}
+    return aligned([header, *lines], right={3})
+
+
+def aligned(rows: list[tuple], right: set[int] = frozenset()) -> str:
+    """Rows as columns, each as wide as its widest cell as a terminal shows it (a Chinese
+    or Japanese character takes two cells), a rule under the first row."""
+    widths = [max(display_width(str(cell)) for cell in column)
+              for column in zip(*rows, strict=True)]
 
     def line(cells) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+        return "  ".join(pad(str(c), w, right=i in right)
                          for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(header), rule, *(line(cells) for cells in lines)])
+    return "\n".join([line(rows[0]), rule, *(line(cells) for cells in rows[1:])])
 
 
 def _readiness(row: Row) -> str:

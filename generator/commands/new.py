@@ -41,10 +41,11 @@ class Created:
     git: str  # what happened about version control, in a sentence
 
 
-def init(directory: Path) -> Created:
+def init(directory: Path, today: dt.date) -> Created:
     """A new dossier repository; refuses, writing nothing, if any file exists. The folder
     becomes a git repository, so that dossiers show their history and the pre-commit
-    hook can run."""
+    hook can run. The example account's dates are set from `today`, so that it never
+    shows a meeting long past or promises long overdue."""
     targets = {directory / name: SCAFFOLD / source for name, source in INIT_FILES.items()}
     existing = sorted(str(path) for path in targets if path.exists())
     if existing:
@@ -52,8 +53,28 @@ def init(directory: Path) -> Created:
                       "; move them away or choose an empty folder")
     for target, source in targets.items():
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
+        if target == directory / EXAMPLE:
+            target.write_text(_dated(source.read_text(encoding="utf-8"), today),
+                              encoding="utf-8")
+        else:
+            target.write_bytes(source.read_bytes())
     return Created(tuple(sorted(targets)), directory / EXAMPLE, _git_init(directory))
+
+
+def _dated(template: str, today: dt.date) -> str:
+    """The example with its dates counted from today: `day(-60)` is sixty days ago,
+    `working_day(7)` a week on, moved off a weekend."""
+    def day(offset: int) -> str:
+        return (today + dt.timedelta(days=offset)).isoformat()
+
+    def working_day(offset: int) -> str:
+        date = today + dt.timedelta(days=offset)
+        while date.weekday() >= 5:
+            date += dt.timedelta(days=1)
+        return date.isoformat()
+
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env.from_string(template).render(day=day, working_day=working_day)
 
 
 def _git_init(directory: Path) -> str:
