@@ -329,9 +329,20 @@ def _limit(bank: QuestionBank) -> int:
 
 
 # The order in which questions earn a number when there are more than the meeting has
-# time for: the ask, their complaints, what the file writes for them, the hard
-# questions, then the rest as they come.
-PRIORITY = ("the_ask", "open_complaints", "hard_questions", "commitments_kept", "cares_about")
+# time for: the ask, what the file writes for them (their complaints, a person's own
+# question), the purposes that matter in every such meeting, the other hard questions,
+# then the rest as they come.
+CORE = ("what-happened", "our-part", "basis-of-decision", "wants-now", "commitments")
+
+
+def _priority(part: ScriptPart, line: Line) -> int:
+    if part.key == "the_ask":
+        return 0
+    if line.rank == FILE:
+        return 1
+    if line.purpose in CORE:
+        return 2
+    return 3 if part.key == "hard_questions" else 4
 
 
 def _fit(parts: list[ScriptPart], limit: int) -> list[ScriptPart]:
@@ -342,13 +353,8 @@ def _fit(parts: list[ScriptPart], limit: int) -> list[ScriptPart]:
     if len(asked) <= limit:
         return parts
 
-    def priority(place: tuple[int, int]) -> tuple[int, int, int, int]:
-        part = parts[place[0]]
-        line = part.lines[place[1]]
-        order = PRIORITY.index(part.key) if part.key in PRIORITY else len(PRIORITY)
-        return (line.rank != FILE, order, place[0], place[1])
-
-    chosen = set(sorted(asked, key=priority)[:limit])
+    chosen = set(sorted(asked, key=lambda place: (
+        _priority(parts[place[0]], parts[place[0]].lines[place[1]]), place))[:limit])
     spare = [parts[p].lines[i] for p, i in asked if (p, i) not in chosen]
     result = []
     for p, part in enumerate(parts):
