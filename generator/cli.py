@@ -321,11 +321,16 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
     made = summary_line(report)
     remade = remade_line(report)
     warnings = plural(report.warnings, "warning")
-    if not report.ok or (strict and report.warnings):
+    if report.pdf_engine:
+        shout(report.pdf_engine, err=True, style="red")
+    failing = not report.ok or (strict and report.warnings)
+    if failing or report.pdf_engine:
         failed = len(set(report.failed))
         kept = (f" ({plural(len(report.kept), 'brief')} kept from the last good version)"
                 if report.kept else "")
-        shout(f"Built {made} into {where}/: {failed} failed{kept}, {warnings} "
+        without = " without PDFs" if report.pdf_engine else ""
+        failures = f": {failed} failed{kept}," if failing else ","
+        shout(f"Built {made} into {where}/{without}{failures} {warnings} "
               f"({elapsed:.2f} s).", err=True, style="red")
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it
@@ -557,13 +562,14 @@ def _when_words(when: dt.date) -> str:
 HELP_TOPICS = {"format": "the account file, winback.yaml and the question bank, every field",
                "cli": "every command and option, and the exit codes",
                "design": "how the build and the brief work, and why each dependency",
-               "security": "what the build trusts and refuses, and its limits"}
+               "security": "what the build trusts and refuses, and its limits",
+               "install": "installing on Debian, Ubuntu, Fedora, macOS and Windows"}
 
 
 @main.command("help")
 @click.argument("topic", required=False, type=click.Choice(sorted(HELP_TOPICS)))
 def help_command(topic: str | None) -> None:
-    """Read the reference: winback help format, cli, design or security."""
+    """Read the reference: winback help format, cli, design, security or install."""
     from generator.project import builtin_docs
 
     if topic is None:

@@ -138,6 +138,7 @@ def test_help_topics_travel_with_the_package(project_dir):
     assert result.exit_code == 0
     assert result.output.startswith("# Account file format")
     assert "`check_in_first_months`" in result.output
+    assert run("help", "install").output.startswith("# Installing winback")
     assert run("help", "nothing").exit_code == 2
 
 
@@ -433,7 +434,7 @@ def test_the_wheel_carries_the_theme_the_docs_and_the_scaffold(tmp_path):
     assert done.returncode == 0, done.stderr
     (wheel,) = tmp_path.glob("winback-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("generator/docs/format.md", "generator/docs/cli.md",
+    for name in ("generator/docs/format.md", "generator/docs/cli.md", "generator/docs/install.md",
                  "generator/templates/dossier.html", "generator/templates/letters.html",
                  "generator/scaffold/example-account.md", "generator/questions.yaml"):
         assert name in names, name
