@@ -538,3 +538,13 @@ def test_a_header_that_fits_two_kinds_is_named_with_as(project_dir, tmp_path):
     named = run_cli(project_dir, "import", "--rules", "salesforce", "--as", "tasks", str(path))
     assert named.exit_code == 0, named.stderr
     assert "    what: Send the price list" in accounts(project_dir)["acme-supply.md"]
+
+
+def test_a_broken_winback_yaml_stops_the_import(project_dir, tmp_path):
+    write(project_dir / "winback.yaml", "paper: A5\n")
+    result = run_cli(project_dir, "import", "--rules", "salesforce",
+                     *csvs(export(tmp_path, "salesforce")))
+    assert result.exit_code == 1
+    assert "winback.yaml:1:8: paper:" in result.stderr
+    assert "fix winback.yaml first: each imported file is checked with it" in result.stderr
+    assert not accounts(project_dir)

@@ -181,3 +181,9 @@ def test_a_write_never_replaces_what_changed_since_it_was_read(tmp_path):
         write_atomic(path, "x\n", None)
     assert path.read_text() == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["acme.md"]  # no temporary file left
+
+
+def test_cell_text_is_one_line_without_control_characters():
+    from generator.importer.records import one_line
+
+    assert one_line("Late\r\n  deliveries\x1b[31m\tagain\x00") == "Late deliveries [31m again"

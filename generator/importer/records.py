@@ -45,7 +45,9 @@ def ref_key(text: str, field_name: str) -> str:
 
 
 def one_line(text: str) -> str:
-    return " ".join(text.split())
+    """A cell's text on one line, without control characters (an escape sequence from the
+    CRM would garble a terminal, a page and a PDF alike)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
 
 
 @dataclass(frozen=True)
