@@ -548,3 +548,28 @@ def test_a_broken_winback_yaml_stops_the_import(project_dir, tmp_path):
     assert "winback.yaml:1:8: paper:" in result.stderr
     assert "fix winback.yaml first: each imported file is checked with it" in result.stderr
     assert not accounts(project_dir)
+
+
+def test_the_example_is_no_client_and_two_files_of_one_name_are_a_problem(tmp_path,
+                                                                          monkeypatch):
+    project = tmp_path / "dossiers"
+    run_cli(tmp_path, "init", str(project))
+    monkeypatch.chdir(project)
+    made = run_cli(project, "new", "Northwind Freight", "--status", "lost", "--today",
+                   "2026-10-01")
+    example = (project / "content" / "accounts" / "example-northwind-freight.md").read_text()
+    write(project / "content" / "accounts" / "calloway.md",
+          "---\nname: Calloway Foodservice\nstatus: active\n---\n")
+    write(project / "content" / "accounts" / "calloway-2.md",
+          "---\nname: calloway  foodservice\nstatus: active\n---\n")
+    folder = export(tmp_path, "salesforce")
+    result = run_cli(project, "import", "--rules", "salesforce", *csvs(folder))
+    assert made.exit_code == 0 and result.exit_code == 1
+    assert "added to content/accounts/northwind-freight.md: 7 facts, 2 people" in result.stdout
+    assert (project / "content" / "accounts" / "example-northwind-freight.md").read_text() \
+        == example
+    assert ("accounts.csv:3:22: 'Calloway Foodservice' could be any of "
+            "content/accounts/calloway-2.md, content/accounts/calloway.md (add 'crm: <its "
+            "id>' to the one it is, or rename the others)") in result.stderr
+    assert "contacts.csv:4:" not in result.stderr  # its rows are left out with it, unsaid
+    assert "calloway-foodservice.md" not in accounts(project)

@@ -36,14 +36,15 @@ class Target:
 class Files:
     """The project's account files, by the CRM id each carries and by name."""
 
+    root: Path
     texts: dict[Path, tuple[str, RawAccount]] = field(default_factory=dict)
     by_crm: dict[str, Path] = field(default_factory=dict)
     by_name: dict[str, list[Path]] = field(default_factory=lambda: defaultdict(list))
     slugs: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, account_files: list[Path]) -> Files:
-        files = cls()
+    def of(cls, root: Path, account_files: list[Path]) -> Files:
+        files = cls(root)
         for path in account_files:
             files.slugs.add(path.stem)
             raw, _log = load_account(path)
@@ -51,27 +52,27 @@ class Files:
                 continue  # unreadable: `winback check` says why; never written to
             files.texts[path] = (path.read_bytes().decode("utf-8"), raw)
             data = raw.front.data
+            if data.get("example") is True:
+                continue  # `winback init`'s example is no client of the CRM's
             if data.get("crm"):
                 files.by_crm[str(data["crm"])] = path
             if isinstance(data.get("name"), str):
                 files.by_name[normal(data["name"])].append(path)
         return files
 
-    def find(self, crm_id: str, name: str) -> Path | None:
-        """The file of a CRM account: the one with its id, else the one file of its
-        name that carries no other id."""
+    def find(self, crm_id: str, name: str) -> list[Path]:
+        """The files a CRM account may go to: the one with its id, else those of its name
+        that carry no id (one is the account's file; more cannot be told apart)."""
         if crm_id and crm_id in self.by_crm:
-            return self.by_crm[crm_id]
-        named = [p for p in self.by_name.get(normal(name), [])
-                 if not self.texts[p][1].front.data.get("crm")]
-        return named[0] if len(named) == 1 else None
+            return [self.by_crm[crm_id]]
+        return [p for p in self.by_name.get(normal(name), [])
+                if not self.texts[p][1].front.data.get("crm")]
 
-    def named(self, key: str, match: str) -> Path | None:
-        """The file a related row names, when this run has no accounts row for it."""
+    def named(self, key: str, match: str) -> list[Path]:
+        """The files a related row may name, when this run has no accounts row for it."""
         if match == "id":
-            return self.by_crm.get(key)
-        found = self.by_name.get(key, [])
-        return found[0] if len(found) == 1 else None
+            return [self.by_crm[key]] if key in self.by_crm else []
+        return self.by_name.get(key, [])
 
     def new_slug(self, account: CrmAccount) -> str:
         base = (suggest_slug(account.name) or
@@ -87,7 +88,7 @@ class Files:
 def find_targets(root: Path, account_files: list[Path], records: Records, rules: Rules,
                  problems: list[Problem]) -> list[Target]:
     """Each account file to make or add to, with the records that go into it."""
-    files = Files.of(account_files)
+    files = Files.of(root, account_files)
     targets: dict[Path, Target] = {}
     by_ref: dict[str, list[CrmAccount]] = defaultdict(list)
     for account in records.accounts:
@@ -103,8 +104,13 @@ def find_targets(root: Path, account_files: list[Path], records: Records, rules:
         key = account.id if rules.match == "id" else normal(account.name)
         if key in left_out:
             continue
-        path = files.find(account.id, account.name) or paths.account_file(
-            root, files.new_slug(account))
+        found = files.find(account.id, account.name)
+        if len(found) > 1:
+            _several(account.path, account.name_cell, "", account.name, found, root,
+                     problems)
+            left_out.add(key)
+            continue
+        path = found[0] if found else paths.account_file(root, files.new_slug(account))
         if path in targets and account.id and targets[path].bundle.crm.id == account.id:
             continue  # the same account twice in the export
         if path in targets:  # two CRM accounts, one file: neither can be told apart
@@ -149,8 +155,12 @@ def _target_of(ref: Ref, by_ref: dict[str, list[CrmAccount]], files: Files,
         return None
     if accounts:
         return next((t for t in targets.values() if t.bundle.crm is accounts[0]), None)
-    path = files.named(ref.key, rules.match)
-    if path is None:
+    found = files.named(ref.key, rules.match)
+    if len(found) > 1:
+        _several(ref.path, ref.cell, ref.header, one_line(ref.cell.text), found, files.root,
+                 problems)
+        return None
+    if not found:
         known = sorted({a.name for group in by_ref.values() for a in group} |
                        {str(raw.front.data.get("name")) for _, raw in files.texts.values()})
         problems.append(Problem(
@@ -159,4 +169,13 @@ def _target_of(ref: Ref, by_ref: dict[str, list[CrmAccount]], files: Files,
             f"{paths.ACCOUNTS.as_posix()}/", did_you_mean(one_line(ref.cell.text), known)
             or "import the accounts file with it, or add the account first"))
         return None
-    return targets.setdefault(path, Target(path, None, Bundle(None, None)))
+    return targets.setdefault(found[0], Target(found[0], None, Bundle(None, None)))
+
+
+def _several(path: Path, cell, header: str, name: str, files: list[Path], root: Path,
+             problems: list[Problem]) -> None:
+    """A CRM account that two or more files without an id could be."""
+    names = ", ".join(f.relative_to(root).as_posix() for f in files)
+    problems.append(Problem(path, cell.line, cell.column, header,
+                            f"'{name}' could be any of {names}",
+                            "add 'crm: <its id>' to the one it is, or rename the others"))
