@@ -573,3 +573,16 @@ def test_the_example_is_no_client_and_two_files_of_one_name_are_a_problem(tmp_pa
             "id>' to the one it is, or rename the others)") in result.stderr
     assert "contacts.csv:4:" not in result.stderr  # its rows are left out with it, unsaid
     assert "calloway-foodservice.md" not in accounts(project)
+
+
+def test_without_the_opportunities_nothing_is_said_of_a_files_status(project_dir, tmp_path):
+    path = write(project_dir / "content" / "accounts" / "northwind.md",
+                 "---\nname: Northwind Freight\nstatus: lost\nlost: 2026-09-30\n"
+                 "loss_reasons: [price]\n---\n")
+    folder = export(tmp_path, "salesforce")
+    result = run_cli(project_dir, "import", "--rules", "salesforce",
+                     *csvs(folder, ("accounts", "cases")))
+    assert result.exit_code == 0, result.stderr
+    assert "warning" not in result.stderr
+    assert "status: lost\n" in path.read_text() and "crm: 00001026" in path.read_text()
+    assert "status: active\n" in accounts(project_dir)["harlow-dental-group.md"]

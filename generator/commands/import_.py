@@ -22,6 +22,7 @@ from generator.importer.edit import CannotAdd
 from generator.importer.merge import Existing, Merged, Writer, merged_text, new_text
 from generator.importer.records import (
     CrmAccount,
+    normal,
     Records,
     date_order,
     dates_of,
@@ -125,7 +126,7 @@ def run_import(project: Project, files: list[Path], rules_spec: str | None = Non
     writer = Writer(rules.crm, project.config.currency)
     for target in find_targets(project.root, project.account_files(), records, rules,
                                report.problems):
-        _merge(project, target, rules, writer, report)
+        _merge(project, target, rules, writer, report, "opportunities" in records.kinds)
     if not dry_run:
         _write_all(project, report, sample_base)
     return report
@@ -207,11 +208,12 @@ def _read_all(files: list[Path], rules: Rules, kind: str | None,
 
 
 def _merge(project: Project, target: Target, rules: Rules, writer: Writer,
-           report: ImportReport) -> None:
+           report: ImportReport, deals_read: bool) -> None:
     existing = _existing(target, project, report)
     if target.existing is not None and existing is None:
         return
-    if not _decide(target, existing, rules, project.config.reason_labels(), report):
+    if not _decide(target, existing, rules, project.config.reason_labels(), report,
+                   deals_read):
         return
     try:
         merged, problems = _checked(project, target, existing, rules, writer, report)
@@ -275,14 +277,18 @@ def _existing(target: Target, project: Project, report: ImportReport) -> Existin
 
 
 def _decide(target: Target, existing: Existing | None, rules: Rules, reasons: dict[str, str],
-            report: ImportReport) -> bool:
-    """Settle the account's standing; False when nothing is to be written for it."""
+            report: ImportReport, deals_read: bool) -> bool:
+    """Settle the account's standing; False when nothing is to be written for it. A file
+    that has a status keeps it, and is told of the CRM's only when this run read what
+    decides it (the opportunities, or a churn date or type the rules map)."""
     bundle = target.bundle
     account = bundle.crm
     if account is None and bundle.deals and existing is not None:
         account = CrmAccount(bundle.deals[0].ref.path, 0, existing.account.facts.name,
                              bundle.deals[0].ref.cell)
-    if account is None:
+    by_type = {normal(word) for word in rules.status.by_type}
+    if account is None or (existing is not None and not deals_read and not account.churned
+                           and normal(account.type) not in by_type):
         return True
     found = standing(account, bundle.deals, rules, reasons)
     if found.status == "skip":

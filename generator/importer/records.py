@@ -140,6 +140,7 @@ class Records:
     accounts: list[CrmAccount] = field(default_factory=list)
     related: dict[str, list] = field(default_factory=lambda: {k: [] for k in KINDS[1:]})
     broken: dict[str, tuple[Path, Cell]] = field(default_factory=dict)  # key -> first bad row
+    kinds: set[str] = field(default_factory=set)  # the kinds of file read
 
 
 # --- which kind a file is ----------------------------------------------------------
@@ -315,6 +316,7 @@ def read_records(table: Table, kind: str, columns: dict[str, int], rules: Rules,
                  order: str | None, records: Records, log: ProblemLog) -> int:
     """Add the table's rows to `records`; the number of rows read."""
     make = READERS[kind]
+    records.kinds.add(kind)
     for row in table.rows:
         fields = Fields(row, columns, table, rules, order, log)
         record = make(fields, rules)
