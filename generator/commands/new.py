@@ -28,7 +28,7 @@ INIT_FILES = {  # target in the new project -> file in generator/scaffold/
     "content/accounts/example-northwind-freight.md": "example-account.md",
 }
 EXAMPLE = "content/accounts/example-northwind-freight.md"
-PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+-]*$")
+PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+@-]*$")
 
 
 class Refused(Exception):
