@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from generator import __version__, paths
+from generator.importer import KINDS as IMPORT_KINDS
 from generator.problems import did_you_mean, display_path, render_all
 from generator.project import find_root, open_project
 from generator.schema import FIRST_DATE, LAST_DATE, STATUSES, in_date_range, normal_word
@@ -321,11 +322,16 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
     made = summary_line(report)
     remade = remade_line(report)
     warnings = plural(report.warnings, "warning")
-    if not report.ok or (strict and report.warnings):
+    if report.pdf_engine:
+        shout(report.pdf_engine, err=True, style="red")
+    failing = not report.ok or (strict and report.warnings)
+    if failing or report.pdf_engine:
         failed = len(set(report.failed))
         kept = (f" ({plural(len(report.kept), 'brief')} kept from the last good version)"
                 if report.kept else "")
-        shout(f"Built {made} into {where}/: {failed} failed{kept}, {warnings} "
+        without = " without PDFs" if report.pdf_engine else ""
+        failures = f": {failed} failed{kept}," if failing else ","
+        shout(f"Built {made} into {where}/{without}{failures} {warnings} "
               f"({elapsed:.2f} s).", err=True, style="red")
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it
@@ -554,16 +560,74 @@ def _when_words(when: dt.date) -> str:
     return f"{when:%a %-d %b %Y}"
 
 
+EPILOG_IMPORT = """\b
+Examples:
+  winback import --rules salesforce accounts.csv contacts.csv cases.csv opportunities.csv
+  winback import --rules hubspot --dry-run companies.csv deals.csv    show what would change
+  winback import export/*.csv        with the project's import.yaml (written on first use)
+  winback import --as tasks open-tasks.csv
+"""
+
+
+@main.command("import", epilog=EPILOG_IMPORT)
+@click.argument("files", nargs=-1, required=True, metavar="FILE.csv...",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rules", "rules_spec", metavar="NAME|FILE",
+              help="salesforce, hubspot, or a rules file [default: import.yaml in the "
+                   "project, written on first use].")
+@click.option("--dry-run", is_flag=True, help="Show what would change (a diff); write nothing.")
+@click.option("--as", "kind", type=click.Choice(IMPORT_KINDS),
+              help="The kind of every file given [default: recognised from its header row].")
+@in_project
+def import_command(project_dir: Path, files: tuple[Path, ...], rules_spec: str | None,
+                   dry_run: bool, kind: str | None) -> None:
+    """Import a CRM's CSV exports: new accounts become files, and files get what is new."""
+    from generator.commands.import_ import Refused, run_import
+
+    project = open_project(project_dir)
+    settings = [p for p in project.problems if p.is_error and p.path.name == paths.CONFIG]
+    if settings:  # each file is validated with the settings (the question bank is not used)
+        _print_problems(settings, Path.cwd())
+        raise click.ClickException("fix winback.yaml first: each imported file is checked "
+                                   "with it")
+    try:
+        report = run_import(project, list(files), rules_spec, kind, dry_run)
+    except Refused as exc:
+        raise click.ClickException(str(exc)) from None
+    _print_import(report, project.root, dry_run)
+    if not report.ok:
+        sys.exit(1)
+
+
+def _print_import(report, root: Path, dry_run: bool) -> None:
+    _print_problems(report.problems, Path.cwd(), report.sources)
+    for change in report.changes:
+        if dry_run:
+            shout(change.diff(root).rstrip("\n"))
+        else:
+            say(change.line(Path.cwd()))
+    if report.sample is not None:
+        verb = "would write" if dry_run else "wrote"
+        say(f"{verb} {display_path(report.sample, Path.cwd())}: the rules of this project's "
+            "imports, to edit (winback help import)", err=True)
+    if report.ok:
+        say(report.summary(dry_run), err=True, style="green")
+    else:
+        shout(report.summary(dry_run), err=True, style="red")
+
+
 HELP_TOPICS = {"format": "the account file, winback.yaml and the question bank, every field",
                "cli": "every command and option, and the exit codes",
                "design": "how the build and the brief work, and why each dependency",
-               "security": "what the build trusts and refuses, and its limits"}
+               "security": "what the build trusts and refuses, and its limits",
+               "install": "installing on Debian, Ubuntu, Fedora, macOS and Windows",
+               "import": "winback import: the rules file, and the Salesforce and HubSpot rules"}
 
 
 @main.command("help")
 @click.argument("topic", required=False, type=click.Choice(sorted(HELP_TOPICS)))
 def help_command(topic: str | None) -> None:
-    """Read the reference: winback help format, cli, design or security."""
+    """Read the reference: winback help format, cli, design, security, install, import."""
     from generator.project import builtin_docs
 
     if topic is None:
@@ -623,7 +687,7 @@ def serve(project_dir: Path, host: str, port: int, out: Path | None, livereload:
         server.shutdown()
 
 
-def _print_problems(problems, root: Path) -> None:
+def _print_problems(problems, root: Path, sources=None) -> None:
     """Every problem, always (-q never hides one): errors in red and warnings in yellow on
     a terminal."""
     if not problems:
@@ -634,7 +698,7 @@ def _print_problems(problems, root: Path) -> None:
         return click.style(headline, fg="red" if problem.is_error else "yellow") if colour \
             else headline
 
-    click.echo(render_all(problems, root, style), err=True, color=colour)
+    click.echo(render_all(problems, root, style, sources), err=True, color=colour)
 
 
 def _build_day(today: dt.date | None):

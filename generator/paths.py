@@ -20,6 +20,7 @@ TEMPLATES = Path("templates")
 ARCHETYPES = Path("archetypes")
 ARCHETYPE = ARCHETYPES / "account.md"
 CACHE = ".winback-cache"
+IMPORT_RULES = "import.yaml"  # how `winback import` reads this project's CRM exports
 OUTPUT = "output"  # the default output folder
 
 # --- the outputs -----------------------------------------------------------------

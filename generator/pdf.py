@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from generator.platforms import pdf_engine_problem
 from generator.workers import Failure, run_all
 
 TIME_LIMIT_HINT = "shorten the account, or raise pdf_time_limit in winback.yaml"
@@ -47,6 +48,7 @@ class PdfResult:
     hint: str = ""
     refused: list[tuple[str, str]] = field(default_factory=list)  # (url, why)
     warnings: list[str] = field(default_factory=list)
+    engine: str = ""  # the PDF engine cannot start on this machine: the one line to say
 
 
 # Links between the site's pages would become file:// paths of the machine that built
@@ -163,4 +165,6 @@ def _failed(job: PdfJob, failure: Failure) -> PdfResult:
     if failure.kind == "died":
         return PdfResult(job.slug, error=f"rendering failed twice: {failure.detail}",
                          hint="see whether the machine ran out of memory")
+    if failure.kind == "unstarted":
+        return PdfResult(job.slug, engine=pdf_engine_problem(failure.detail))
     return PdfResult(job.slug, error=f"PDF rendering failed: {failure.detail}")

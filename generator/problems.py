@@ -171,14 +171,16 @@ def _excerpt(lines: Sequence[str] | None, line: int, column: int) -> str:
 
 
 def render_all(problems: list[Problem], relative_to: Path | None = None,
-               style: Callable[[Problem, str], str] | None = None) -> str:
+               style: Callable[[Problem, str], str] | None = None,
+               sources: dict[Path, str] | None = None) -> str:
     """Every problem with its excerpt, files in order, each file read and split once;
-    `style` may dress each headline (colour on a terminal)."""
+    `style` may dress each headline (colour on a terminal). `sources` are texts to quote
+    instead of reading the file (a CSV file as decoded, a text not written)."""
     lines_of: dict[Path, list[str] | None] = {}
     blocks = []
     for problem in sorted(problems, key=lambda p: (str(p.path), p.line, p.column)):
         if problem.path not in lines_of and problem.line:
-            source = _read_for_excerpt(problem.path)
+            source = (sources or {}).get(problem.path) or _read_for_excerpt(problem.path)
             lines_of[problem.path] = source.splitlines() if source else None
         block = problem._render(lines_of.get(problem.path), relative_to)
         if style is not None:

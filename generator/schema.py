@@ -217,6 +217,7 @@ class Person(Schema):
     ask: OptionalSentence = ""  # a question for this person, written to be said aloud
     left: Date | None = None
     notes: OptionalSentence = ""
+    crm: OptionalName = ""  # the record's id in the CRM it was imported from
 
 
 class Meeting(Schema):
@@ -261,6 +262,7 @@ class FollowUp(Schema):
     done: Annotated[bool | dt.datetime, PlainValidator(_done)] = False  # or when delivered
     aim: DateTime | None = None  # when we mean to deliver, ahead of the promise
     letters: Annotated[list[LetterId], Field(max_length=3)] = []  # the letters it sends
+    crm: OptionalName = ""  # the task's id in the CRM it was imported from
 
     @property
     def is_done(self) -> bool:
@@ -324,6 +326,7 @@ class Facts(Schema):
     contract_end: Date | None = None  # when their contract (with us or a rival) ends or renews
     # Something small they would value beyond the contract: the extra mile.
     extra_mile: Annotated[list[Sentence], Field(max_length=20)] = []
+    crm: OptionalName = ""  # the account's id in the CRM it was imported from
 
 
 class TeamMember(Schema):
@@ -430,7 +433,7 @@ SECTIONS: tuple[SectionKind, ...] = (
     SectionKind("complaints", "Complaints", ("issues", "problems"),
                 "Which complaints did they raise, against us or other suppliers?",
                 entries=True, checkbox=("open", "resolved"), dated=True, party=True,
-                details=("by", "ask")),
+                details=("by", "ask", "crm")),
     SectionKind("why_lost", "Why we lost them",
                 ("why they left", "why we lost", "why we could lose them", "why they may leave"),
                 "Why did we lose them? State the cause as a fact, without excuses."),
@@ -446,7 +449,7 @@ SECTIONS: tuple[SectionKind, ...] = (
                 "Anything the people in the room must know or avoid?", entries=True),
     SectionKind("history", "History", ("timeline",),
                 "What happened on the account, and when?", entries=True, dated=True,
-                markers=("deadline",)),
+                markers=("deadline",), details=("crm",)),
     SectionKind("meetings", "Meetings", ("meetings held", "meeting records", "debriefs"),
                 "What did they say in each meeting held, what matters to them now, and what "
                 "did it come to?", entries=True, dated=True, timed=True,

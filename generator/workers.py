@@ -38,7 +38,7 @@ _slot = 0  # this worker's current task, its index in `_progress`
 class Failure:
     """Why a task gave no result."""
 
-    kind: str  # timeout | died | error
+    kind: str  # timeout | died | unstarted (its worker could not set up) | error
     detail: str  # what happened, for the message
     progress: int  # the last value the task passed to `report_progress`, 0 if none
 
@@ -91,6 +91,8 @@ def _outcome(future: futures.Future, time_limit: float | None, progress: int) ->
         return future.result()
     except futures.TimeoutError:
         return Failure("timeout", f"took longer than {time_limit:g} s and was stopped", progress)
+    except NotStarted as exc:
+        return Failure("unstarted", str(exc), progress)
     except (BrokenProcessPool, ProcessExpired) as exc:
         code = getattr(exc, "exitcode", None)
         how = f" (exit code {code})" if code is not None else ""
@@ -102,7 +104,10 @@ def _outcome(future: futures.Future, time_limit: float | None, progress: int) ->
 def _context():
     """Forking copies only the calling thread: a lock held by another thread at that
     moment (serve's server and watcher run in threads) would stay held in the worker for
-    ever. A process with threads starts its workers from a fork server instead."""
+    ever. A process with threads starts its workers from a fork server instead. Where
+    there is no fork (Windows), each worker is started afresh."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
@@ -143,6 +148,11 @@ def _run(slot: int, task: Any) -> Any:
     return _state.run(task)
 
 
+class NotStarted(RuntimeError):
+    """A task was never tried: its worker could not set up (a library it needs is
+    missing, say); the message is the cause."""
+
+
 class _Unstarted:
     """A worker whose set-up failed: every task fails with the reason."""
 
@@ -150,5 +160,4 @@ class _Unstarted:
         self.error = error
 
     def run(self, _task: Any) -> Any:
-        raise RuntimeError(f"the worker could not start: {type(self.error).__name__}: "
-                           f"{self.error}")
+        raise NotStarted(f"{type(self.error).__name__}: {self.error}")

@@ -13,7 +13,6 @@ whichever project it comes from.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import tempfile
@@ -21,6 +20,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator import paths
+
+try:
+    import fcntl
+except ImportError:  # Windows: its own byte-range locks
+    fcntl = None
+    import msvcrt
 
 MARKER = ".winback-output"
 # What a build writes at the top of its output folder.
@@ -129,12 +134,11 @@ def claimed(out: Path, root: Path) -> Iterator[bool]:
     """Mark `out` as this project's build and hold it while the build writes; yields
     False when another build holds it."""
     out.mkdir(parents=True, exist_ok=True)
-    # O_NOFOLLOW: a mark that is a link must not lead the build to write elsewhere.
-    fd = os.open(out / MARKER, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    # O_NOFOLLOW: a mark that is a link must not lead the build to write elsewhere (Windows
+    # has no such flag, and makes no links without administrator rights).
+    fd = os.open(out / MARKER, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
     with os.fdopen(fd, "r+", encoding="utf-8") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if not _lock(handle):
             yield False
             return
         try:
@@ -143,7 +147,28 @@ def claimed(out: Path, root: Path) -> Iterator[bool]:
             handle.flush()
             yield True
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
+
+
+def _lock(handle) -> bool:
+    """Hold the file without waiting; False when another process holds it."""
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle) -> None:
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    else:
+        handle.seek(0)  # a Windows lock is released at the offset it was taken at
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 def _regular_files(folder: Path, prefix: str = "") -> Iterator[str]:

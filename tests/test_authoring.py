@@ -127,6 +127,12 @@ def test_new_refuses_to_overwrite_and_names_without_letters(project_dir):
     path = project_dir / "content" / "accounts" / "tokyo-shoji.md"
     assert 'name: "東京商事"' in path.read_text()
     assert run("check", str(path), cwd=project_dir).exit_code == 0
+    for index, name in enumerate(("1.5", "2026-01-02", "yes")):  # a number, a date, true
+        number = run("new", name, "--slug", f"n-{index}", cwd=project_dir)
+        assert number.exit_code == 0, number.output
+        path = project_dir / "content" / "accounts" / f"n-{index}.md"
+        assert f'name: "{name}"' in path.read_text()
+        assert run("check", str(path), cwd=project_dir).exit_code == 0
     bad = run("new", "X", "--slug", "Bad Slug", cwd=project_dir)
     assert bad.exit_code == 1 and "--slug 'Bad Slug' is not a file name" in bad.output
 
@@ -138,6 +144,7 @@ def test_help_topics_travel_with_the_package(project_dir):
     assert result.exit_code == 0
     assert result.output.startswith("# Account file format")
     assert "`check_in_first_months`" in result.output
+    assert run("help", "install").output.startswith("# Installing winback")
     assert run("help", "nothing").exit_code == 2
 
 
@@ -433,9 +440,11 @@ def test_the_wheel_carries_the_theme_the_docs_and_the_scaffold(tmp_path):
     assert done.returncode == 0, done.stderr
     (wheel,) = tmp_path.glob("winback-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("generator/docs/format.md", "generator/docs/cli.md",
+    for name in ("generator/docs/format.md", "generator/docs/cli.md", "generator/docs/install.md",
                  "generator/templates/dossier.html", "generator/templates/letters.html",
-                 "generator/scaffold/example-account.md", "generator/questions.yaml"):
+                 "generator/scaffold/example-account.md", "generator/questions.yaml",
+                 "generator/docs/import.md", "generator/importer/rules/salesforce.yaml",
+                 "generator/importer/rules/hubspot.yaml", "generator/importer/rules/sample.yaml"):
         assert name in names, name
 
 

@@ -81,3 +81,56 @@ def test_a_missing_library_is_named_and_installed(tmp_path):
     else:
         assert done.returncode == 1
         assert "Missing system packages: libharfbuzz-subset0" in done.stderr
+
+
+def fresh_machine(tmp_path: Path, python: str) -> tuple[Path, dict[str, str]]:
+    """As `setup_copy`, before the first run: no .venv yet, and a `python3` on PATH that
+    answers the setup's questions as `python` (a bash snippet) says."""
+    root, env = setup_copy(tmp_path)
+    shutil.rmtree(root / ".venv")
+    stand_in(tmp_path / "bin", "python3", python)
+    return root, env
+
+
+def test_an_old_python_is_named_with_what_to_install(tmp_path):
+    root, env = fresh_machine(tmp_path, 'echo "3 9"\n')
+    done = subprocess.run([str(root / "scripts" / "setup")], env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1
+    assert "winback needs Python 3.11 or newer; python3 is 3.9: apt-get install python3" \
+        in done.stderr
+    assert not (root / ".venv").exists()
+
+
+def test_a_python_without_venv_gets_python3_venv_on_debian(tmp_path):
+    venv = f'mkdir -p .venv/bin && cp "{tmp_path}/bin/apt-get" .venv/bin/python'
+    root, env = fresh_machine(tmp_path, f'case "$*" in\n  *version_info*) echo "3 11" ;;\n'
+                              f'  *ensurepip*) exit 1 ;;\n  *"-m venv"*) {venv} ;;\nesac\n')
+    done = subprocess.run([str(root / "scripts" / "setup")], env=env, capture_output=True,
+                          text=True, timeout=60)
+    if os.geteuid() == 0:
+        assert done.returncode == 0, done.stderr
+        assert "apt-get install -y -qq python3-venv" in calls(tmp_path)
+    else:
+        assert done.returncode == 1
+        assert "Missing system packages: python3-venv" in done.stderr
+
+
+def test_macos_and_fedora_are_told_their_own_command(tmp_path):
+    for system, expected in (("macos", "Missing system packages: pango (brew install pango;"),
+                             ("fedora", "Missing system packages: pango (dnf install pango;")):
+        folder = tmp_path / system
+        folder.mkdir()
+        root, env = setup_copy(folder)
+        (folder / "ldconfig.txt").write_text("")  # no Pango anywhere
+        if system == "macos":
+            stand_in(folder / "bin", "uname", "echo Darwin\n")
+            stand_in(folder / "bin", "brew", f'echo "{folder}/homebrew"\n')
+        else:
+            (folder / "os-release").write_text('ID=fedora\nVERSION_ID=41\n')
+            env = {**env, "OS_RELEASE": str(folder / "os-release")}
+        done = subprocess.run([str(root / "scripts" / "setup")], env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 1, system
+        assert expected in done.stderr, done.stderr
+        assert not [c for c in calls(folder) if c.startswith("apt-get")]

@@ -107,6 +107,7 @@ class BuildReport:
     made: Counter = field(default_factory=Counter)  # kind -> outputs made in this run
     problems: list[Problem] = field(default_factory=list)
     stopped: str = ""  # why nothing was built, when the build stopped before the accounts
+    pdf_engine: str = ""  # why no PDF could be made at all (a missing system library)
 
     @property
     def pdfs(self) -> list[str]:
@@ -724,7 +725,10 @@ class PrintedPages:
         run = self.run
         problems = self._warnings(result, output)
         run.report.problems.extend(problems)
-        if result.data is None:
+        if result.engine:  # no page can be printed here: said once, not for each page
+            run.report.pdf_engine = result.engine
+            run.remove(output.path)
+        elif result.data is None:
             run.report.problems.append(Problem(output.source, 0, 0, "pdf", result.error,
                                                result.hint))
             run.report.failed.append(output.group)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+import yaml
 
 from generator import paths
 from generator.load import SLUG, suggest_slug
@@ -27,7 +28,7 @@ INIT_FILES = {  # target in the new project -> file in generator/scaffold/
     "content/accounts/example-northwind-freight.md": "example-account.md",
 }
 EXAMPLE = "content/accounts/example-northwind-freight.md"
-PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+-]*$")
+PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+@-]*$")
 
 
 class Refused(Exception):
@@ -112,9 +113,9 @@ def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
     archetype = root / ARCHETYPE
     source = archetype if archetype.is_file() else SCAFFOLD / "account.md"
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.filters["yaml"] = _yaml_text
+    env.filters["yaml"] = yaml_text
     text = env.from_string(source.read_text(encoding="utf-8")).render(
-        name=_yaml_text(name), status=status, owner=_yaml_text(owner) if owner else '""',
+        name=yaml_text(name), status=status, owner=yaml_text(owner) if owner else '""',
         today=today.isoformat(), slug=slug)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
@@ -122,9 +123,9 @@ def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
     return target
 
 
-def _yaml_text(value: str) -> str:
-    """Plain when YAML reads it back as the same text, else double-quoted."""
-    if PLAIN_YAML.match(value) and value.lower() not in {"yes", "no", "true", "false", "on",
-                                                         "off", "null", "y", "n"}:
+def yaml_text(value: str) -> str:
+    """Plain when YAML reads it back as the same text (not 'yes', '1.5' or '2026-01-02'),
+    else double-quoted."""
+    if PLAIN_YAML.match(value) and yaml.safe_load(value) == value:
         return value
     return json.dumps(value, ensure_ascii=False)

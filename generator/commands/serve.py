@@ -114,6 +114,8 @@ class DevServer:
             self.output_dir = project.output_dir  # else the old site is served; the build says why
         report = build(project, BuildOptions(today=self.options.today, pdf=self.options.pdf,
                                              jobs=1, force=self.options.force))
+        if report.pdf_engine:  # shown in the panel too: no brief is printed at all
+            return [*report.problems, Problem(project.root, 0, 0, "pdf", report.pdf_engine)]
         return report.problems
 
     def _publish(self, problems: list[Problem]) -> None:
