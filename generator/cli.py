@@ -475,6 +475,7 @@ def today(project_dir: Path, owner: str, today: dt.date | None) -> None:
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--today", type=DateType(),
               help="Date the example account's dates count from [default: today].")
+@voiced
 def init(directory: Path, today: dt.date | None) -> None:
     """Start a dossier repository: settings, an example account, .gitignore, pre-commit."""
     from generator.commands.new import Refused
@@ -626,6 +627,7 @@ HELP_TOPICS = {"format": "the account file, winback.yaml and the question bank, 
 
 @main.command("help")
 @click.argument("topic", required=False, type=click.Choice(sorted(HELP_TOPICS)))
+@voiced
 def help_command(topic: str | None) -> None:
     """Read the reference: winback help format, cli, design, security, install, import."""
     from generator.project import builtin_docs
