@@ -62,8 +62,10 @@ def build_date(today: dt.date | None = None) -> BuildDate:
     if today is not None:
         return BuildDate(_accepted(today, f"--today {today}"), True)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    if epoch:
         shown = f"SOURCE_DATE_EPOCH={epoch}"
+        if not (epoch.isascii() and epoch.isdigit()):
+            raise BuildDateError(f"{shown} is not a whole number of seconds since 1970")
         try:
             day = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
         except (OverflowError, ValueError, OSError):

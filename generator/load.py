@@ -19,7 +19,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator.problems import ProblemLog
+from generator.problems import ProblemLog, clip
+from generator.schema import section_kind
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # A few hundred values is a large account; the limits only stop alias bombs
@@ -67,11 +68,15 @@ class BodyLine:
 
 @dataclass
 class RawSection:
-    """A `## Heading` of the body and the lines under it."""
+    """A `## Heading` of the body and the lines under it. A known section's title written
+    another way (`# Complaints`, `Why they signed:`) starts one too: `written` is then the
+    line as written, and `column` where it starts."""
 
     title: str
     line: int
     lines: list[BodyLine]
+    written: str = ""
+    column: int = 4  # of the title, after '## '
 
 
 @dataclass
@@ -90,11 +95,6 @@ class SourceFile:
     path: Path
     text: str | None
     log: ProblemLog
-
-
-def is_account_name(path: Path) -> bool:
-    """Named like an account file; '.MD' too, so that it is reported rather than skipped."""
-    return path.suffix.lower() == ".md"
 
 
 def is_regular(path: Path) -> bool:
@@ -172,7 +172,7 @@ def parse_account(path: Path, text: str, log: ProblemLog) -> tuple[RawAccount | 
         log.error(1, 1, "", "file does not start with front matter",
                   "begin the file with a line '---', the YAML facts, and another '---'")
         return None, log
-    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    closing = _closing_line(lines)
     if closing is None:
         log.error(1, 1, "", "front matter is never closed",
                   "add a line '---' after the last YAML line")
@@ -183,6 +183,49 @@ def parse_account(path: Path, text: str, log: ProblemLog) -> tuple[RawAccount | 
     intro, sections = split_sections(body)
     account = RawAccount(path, slug, front, intro, sections)
     return account, log
+
+
+def _closing_line(lines: list[str]) -> int | None:
+    """The line that closes the front matter opened by the first."""
+    return next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+
+
+def owner_names_in(path: Path) -> tuple[dict[YamlPath, str], dict[YamlPath, Position], bool]:
+    """The owner names an account file's front matter gives ('owner', each follow-up's
+    'owner') by path, where each stands, and whether it is an example: what comparing
+    owners with the other files needs, read without building the rest. Nothing for a file
+    that cannot be read (its own check says why) or links out of its folder."""
+    nothing: tuple[dict, dict, bool] = ({}, {}, False)
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        return nothing
+    source = read_text(path)
+    lines = source.text.split("\n") if source.text is not None else []
+    closing = _closing_line(lines) if lines and lines[0].rstrip() == "---" else None
+    if closing is None:
+        return nothing
+    try:
+        node = _compose("\n".join(lines[1:closing]))
+    except (yaml.YAMLError, _TooLarge):
+        return nothing
+    fields = _fields(node)
+    names, places = {}, {}
+    follow_ups = fields.get("follow_ups")
+    wanted = [(("owner",), fields.get("owner"))] + [
+        (("follow_ups", index, "owner"), _fields(item).get("owner"))
+        for index, item in enumerate(follow_ups.value if isinstance(follow_ups, SequenceNode)
+                                     else ())]
+    for where, value in wanted:
+        if isinstance(value, ScalarNode) and value.tag == STR_TAG and value.value:
+            names[where] = value.value
+            places[where] = Position(value.start_mark.line + 2, value.start_mark.column + 1)
+    example = fields.get("example")
+    return names, places, isinstance(example, ScalarNode) and example.value.lower() == "true"
+
+
+def _fields(node: Node | None) -> dict[str, Node]:
+    if not isinstance(node, MappingNode):
+        return {}
+    return {key.value: value for key, value in node.value if isinstance(key, ScalarNode)}
 
 
 def _rename_hint(path: Path) -> str:
@@ -227,14 +270,16 @@ def parse_yaml(text: str, log: ProblemLog, first_line: int) -> YamlData:
     except yaml.YAMLError as exc:
         log.error(first_line, 1, "", f"YAML syntax: {exc}")
         return YamlData(broken=True)
-    builder = _Builder(log, first_line)
+    except _TooLarge as exc:
+        log.error(exc.line + first_line, exc.column, "", str(exc), exc.hint)
+        return YamlData(broken=True)
+    builder = _Builder(log, first_line, text.split("\n"))
     result = YamlData(values=builder.values, keys=builder.keys)
     if node is not None:
         try:
             result.data = builder.build(node, ())
         except _TooLarge as exc:
-            log.error(exc.line, exc.column, "", str(exc),
-                      "remove YAML aliases ('*name') that repeat large blocks")
+            log.error(exc.line, exc.column, "", str(exc), exc.hint)
             result.data = None
             result.broken = True
     return result
@@ -249,15 +294,41 @@ def _compose(text: str) -> Node | None:
             return yaml.compose(text, Loader=loader)
         except yaml.YAMLError:
             pass
+    _check_depth(text)
     return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
+def _check_depth(text: str) -> None:
+    """_TooLarge where the text nests deeper than the limit. The pure-Python composer
+    calls itself once per level and would run out of stack at a few hundred; its parser
+    keeps a list instead, so reading the events first finds the place without recursing.
+    A syntax error ends the look: the composer then reports it."""
+    depth = 0  # collections around the next value: its path's length, as the builder counts
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.NodeEvent) and depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                raise _TooLarge(TOO_DEEP, mark.line, mark.column + 1, DEPTH_HINT)
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+
+
 def split_sections(body: list[BodyLine]) -> tuple[list[BodyLine], list[RawSection]]:
-    """Cut the body at level-2 headings, ignoring '##' inside code fences."""
+    """Cut the body at level-2 headings, ignoring '#' inside code fences; and at a known
+    section's title written as another heading or as a label (`section_heading`)."""
     intro: list[BodyLine] = []
     sections: list[RawSection] = []
     fence = ""
-    for line in body:
+    after_blank = True
+    skip_underline = False
+    for index, line in enumerate(body):
+        if skip_underline:  # the '---' or '===' under a title
+            skip_underline = False
+            continue
         marker = FENCE.match(line.text)
         if marker and (not fence or marker.group(1).startswith(fence)):
             fence = "" if fence else marker.group(1)[:3]
@@ -265,11 +336,48 @@ def split_sections(body: list[BodyLine]) -> tuple[list[BodyLine], list[RawSectio
         if heading:
             title = heading.group("title")
             sections.append(RawSection(title.rstrip(" \t#") or title, line.number, []))
+        elif not fence and (found := section_heading(line.text, body, index, after_blank)):
+            title, skip_underline = found
+            written = line.text.rstrip() + (f" / {body[index + 1].text.strip()}"
+                                           if skip_underline else "")
+            sections.append(RawSection(title, line.number, [], written,
+                                       len(line.text) - len(line.text.lstrip()) + 1))
         elif sections:
             sections[-1].lines.append(line)
         else:
             intro.append(line)
+        after_blank = not line.text.strip()
     return intro, sections
+
+
+# A known section's title as a heading of another level ('# Complaints', '### Wins'), as a
+# level-2 heading without its space or indented ('##Wins', ' ## Wins'), as a label alone
+# on its line ('Why they signed:', '**Why they signed:**') or underlined ('Wins' / '---').
+OTHER_HEADING = re.compile(r"^ {0,3}#{1,6}(?P<title>[^#].*)$")
+UNDERLINE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+MAX_TITLE = 60  # longer lines are never a known title: not worth comparing
+
+
+def section_heading(text: str, body: list[BodyLine], index: int,
+                    after_blank: bool) -> tuple[str, bool] | None:
+    """The title of the known section that a line starts although it is not written
+    '## Title', and whether the next line is its underline; None when it starts none."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_TITLE or len(text) - len(text.lstrip(" ")) > 3:
+        return None
+    if other := OTHER_HEADING.match(text):
+        title = other.group("title").strip().rstrip("#").strip()
+        return (title, False) if section_kind(title) else None
+    if text[0] in " \t":  # an indented label or title belongs to the item above it
+        return None
+    plain = stripped.replace("**", "").replace("__", "").strip()
+    if plain.endswith(":") and plain[0].isalpha():
+        title = plain[:-1].strip()
+        return (title, False) if section_kind(title, aliases=False) else None
+    underlined = index + 1 < len(body) and UNDERLINE.match(body[index + 1].text)
+    if underlined and after_blank and plain[0].isalpha() and section_kind(plain):
+        return plain, True
+    return None
 
 
 def suggest_slug(name: str) -> str:
@@ -277,18 +385,23 @@ def suggest_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
+TOO_DEEP = f"YAML nests deeper than {MAX_YAML_DEPTH} levels"
+DEPTH_HINT = "indent fields and lists less deeply"
+
+
 class _TooLarge(Exception):
-    def __init__(self, message: str, line: int, column: int) -> None:
+    def __init__(self, message: str, line: int, column: int, hint: str) -> None:
         super().__init__(message)
-        self.line, self.column = line, column
+        self.line, self.column, self.hint = line, column, hint
 
 
 class _Builder:
     """Turns composed YAML nodes into data, checking what PyYAML lets pass."""
 
-    def __init__(self, log: ProblemLog, first_line: int) -> None:
+    def __init__(self, log: ProblemLog, first_line: int, lines: list[str]) -> None:
         self.log = log
         self.first_line = first_line
+        self.lines = lines
         self.values: dict[YamlPath, Position] = {}
         self.keys: dict[YamlPath, Position] = {}
         self.constructor = SafeConstructor()
@@ -302,16 +415,39 @@ class _Builder:
         where = self.position(node)
         if self.count > MAX_YAML_VALUES:
             raise _TooLarge(f"YAML expands to more than {MAX_YAML_VALUES:,} values", where.line,
-                            where.column)
+                            where.column, "remove YAML aliases ('*name') that repeat large blocks")
         if len(path) > MAX_YAML_DEPTH:
-            raise _TooLarge(f"YAML nests deeper than {MAX_YAML_DEPTH} levels", where.line,
-                            where.column)
+            raise _TooLarge(TOO_DEEP, where.line, where.column, DEPTH_HINT)
         self.values.setdefault(path, where)
         if isinstance(node, MappingNode):
             return self.build_mapping(node, path)
         if isinstance(node, SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        self.check_cut(node, path)
         return self.build_scalar(node)
+
+    def check_cut(self, node: ScalarNode, path: YamlPath) -> None:
+        """A warning where a plain value is cut short by what YAML reads as a comment:
+        `name: Store #12 Supplies` is 'Store'. A comment set apart by two spaces or more
+        and starting '# ' is taken as meant; one on its own line, or after a quoted
+        value, is never in question."""
+        if node.style or not node.value or node.tag != STR_TAG:  # libyaml: "" for plain
+            return  # a number, date or true is never text cut short
+        end = node.end_mark
+        rest = self.lines[end.line][end.column:] if end.line < len(self.lines) else ""
+        comment = CUT_BY_COMMENT.match(rest)
+        if comment is None or (len(comment.group("space")) > 1
+                               and comment.group("after") in ("", " ", "#")):
+            return
+        whole = f"{node.value}{rest.rstrip()}".replace('"', '\\"')
+        key = next((part for part in reversed(path) if isinstance(part, str)), "field")
+        where = self.first_line + end.line, end.column + comment.start("hash") + 1
+        self.log.warn(*where, field_label(path),
+                      f"'{clip(rest.strip(), 60)}' is read as a comment, so the value is "
+                      f"'{clip(node.value, 60)}'",
+                      f"if it is part of the value, put the whole value in quotes "
+                      f"({key}: \"{clip(whole, 80)}\"); if it is a comment, put it on a line "
+                      "of its own")
 
     def build_mapping(self, node: MappingNode, path: YamlPath) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -361,6 +497,9 @@ def field_label(path: YamlPath) -> str:
     return ", ".join(words)
 
 
+STR_TAG = "tag:yaml.org,2002:str"
+# What follows a plain value on its line when YAML reads a comment there.
+CUT_BY_COMMENT = re.compile(r"^(?P<space>[ \t]+)(?P<hash>#)(?P<after>.?)")
 KEY_AT = re.compile(r"^(?P<lead>[ ]*(?:-[ ]+)*)(?P<key>[^\s:#'\"][^:]*?):(?:[ \t]|$)")
 
 

@@ -17,6 +17,7 @@ CONTENT = Path("content")
 ACCOUNTS = CONTENT / "accounts"
 QUESTIONS = CONTENT / "questions.yaml"
 TEMPLATES = Path("templates")
+IMAGES = Path("assets")  # images that account files show, published to the output's assets/
 ARCHETYPES = Path("archetypes")
 ARCHETYPE = ARCHETYPES / "account.md"
 CACHE = ".winback-cache"
@@ -36,33 +37,59 @@ OWNED_FOLDERS = (ACCOUNT_PAGES, OWNER_PAGES, ASSETS)
 OWNED_FILES = (INDEX, PORTFOLIO_PDF, CALENDAR)
 
 
+# Every output of one account, by what follows its slug in accounts/: its pages and their
+# PDFs. Each per-account path below is made from here, so that accounts whose outputs would
+# meet (`x-letters.md` beside `x.md`) are found from this table alone, whatever is added.
+ACCOUNT_OUTPUTS = {"dossier": ".html", "brief": ".pdf", "letters": "-letters.html",
+                   "letters_pdf": "-letters.pdf", "plan": "-plan.html", "plan_pdf": "-plan.pdf",
+                   **{f"email_{letter}": f"-{letter}.eml"
+                      for letter in ("meeting-request", "thank-you", "summary")}}
+
+
+def account_output(kind: str, slug: str) -> str:
+    return f"{ACCOUNT_PAGES}/{slug}{ACCOUNT_OUTPUTS[kind]}"
+
+
+def account_outputs(slug: str) -> list[str]:
+    return [account_output(kind, slug) for kind in ACCOUNT_OUTPUTS]
+
+
+def output_suffixes() -> list[str]:
+    """What an account's outputs add to its slug before an extension that another
+    account's output of no suffix has too ('-letters' before '.html'): the endings that
+    would make one account's output another's. Email drafts ('-summary.eml') meet none."""
+    split = [ending.rsplit(".", 1) for ending in ACCOUNT_OUTPUTS.values()]
+    bare = {extension for suffix, extension in split if not suffix}
+    return sorted({suffix for suffix, extension in split if suffix and extension in bare})
+
+
 def dossier(slug: str) -> str:
-    return f"{ACCOUNT_PAGES}/{slug}.html"
+    return account_output("dossier", slug)
 
 
 def brief(slug: str) -> str:
-    return f"{ACCOUNT_PAGES}/{slug}.pdf"
+    return account_output("brief", slug)
 
 
 def letters(slug: str) -> str:
-    return f"{ACCOUNT_PAGES}/{slug}-letters.html"
+    return account_output("letters", slug)
 
 
 def letters_pdf(slug: str) -> str:
-    return f"{ACCOUNT_PAGES}/{slug}-letters.pdf"
+    return account_output("letters_pdf", slug)
 
 
 def plan(slug: str) -> str:
-    return f"{ACCOUNT_PAGES}/{slug}-plan.html"
+    return account_output("plan", slug)
 
 
 def plan_pdf(slug: str) -> str:
-    return f"{ACCOUNT_PAGES}/{slug}-plan.pdf"
+    return account_output("plan_pdf", slug)
 
 
 def email(slug: str, letter: str) -> str:
     """A letter's email draft: `accounts/<slug>-summary.eml`."""
-    return f"{ACCOUNT_PAGES}/{slug}-{letter}.eml"
+    return account_output(f"email_{letter}", slug)
 
 
 def owner(slug: str) -> str:

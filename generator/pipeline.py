@@ -21,10 +21,11 @@ from pathlib import Path
 
 from generator.derive import BuildDate, Dossier, Outdated, derive
 from generator.history import FileHistory, read_history
-from generator.load import parse_account
+from generator.load import field_label, owner_names_in, parse_account
+from generator.portfolio import OwnerNames, owner_spelling_problems
 from generator.problems import Problem, ProblemLog, Severity
-from generator.schema import Account
 from generator.project import Project
+from generator.schema import Account, Facts
 from generator.validate import read_account, validate_account
 from generator.workers import Failure, run_all
 
@@ -77,15 +78,32 @@ def failure_problem(path: Path, failure: Failure) -> Problem:
 
 
 def check_accounts(project: Project, files: list[Path],
-                   when: BuildDate | None = None) -> list[Problem]:
-    """Every problem of these account files, without building anything; with `when`, also
-    what that day makes a problem."""
+                   others: list[Path] = (), when: BuildDate | None = None) -> list[Problem]:
+    """Every problem of these account files, without building anything: their own, an
+    owner name spelt otherwise than in the other files (`others` too, when only some
+    files are checked), as the build would warn of it, and, with `when`, what that day
+    makes a problem."""
     problems: list[Problem] = []
+    owners: list[OwnerNames] = []
     for path in files:
         account, log = read_account(path, project.config)
         problems.extend(log.problems)
-        if account is not None and when is not None:
-            problems.extend(meeting_to_record(account, when.day))
+        if account is not None:
+            owners.append(OwnerNames.of(path, account.facts.owner,
+                                        [f.owner for f in account.facts.follow_ups],
+                                        account.owner_places))
+            if when is not None:
+                problems.extend(meeting_to_record(account, when.day))
+    for path in others:  # only their owner names are needed, and their problems not said
+        names, places, example = owner_names_in(path)
+        follow_ups = max((k[1] + 1 for k in names if k[0] == "follow_ups"), default=0)
+        if not example:
+            owners.append(OwnerNames.of(
+                path, names.get(("owner",), ""),
+                [names.get(("follow_ups", i, "owner"), "") for i in range(follow_ups)],
+                {field_label(k): (p.line, p.column) for k, p in places.items()}))
+    checked = set(files)
+    problems.extend(p for p in owner_spelling_problems(owners) if p.path in checked)
     return problems
 
 

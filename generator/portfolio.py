@@ -29,6 +29,7 @@ from generator.load import field_label, suggest_slug
 from generator.plan import Approaches
 from generator.problems import Problem, Severity
 from generator.schema import STATUS_BY_KEY, Config, Meeting
+from generator.text import how_names_differ, name_key, tidy_name
 
 WEEK_DAYS = 7  # "due this week" on the dashboard
 TENURE_BUCKETS = ((1, "Under 1 year"), (2, "1 to 2 years"), (5, "2 to 5 years"),
@@ -182,11 +183,11 @@ class Portfolio:
     examples: tuple[Summary, ...] = ()  # example accounts: built, but counted nowhere
 
     def owner_slug(self, name: str) -> str:
-        return self._owner_slugs.get(name.casefold(), "")
+        return self._owner_slugs.get(name_key(name), "")
 
     @functools.cached_property
     def _owner_slugs(self) -> dict[str, str]:
-        return {owner.name.casefold(): owner.slug for owner in self.owners}
+        return {name_key(owner.name): owner.slug for owner in self.owners}
 
 
 def portfolio(summaries: list[Summary], failed: list[FailedAccount], config: Config,
@@ -262,8 +263,8 @@ def _due_follow_ups(accounts: tuple[Summary, ...]) -> tuple[DueFollowUp, ...]:
 def _owners(accounts: tuple[Summary, ...], due: tuple[DueFollowUp, ...]) -> tuple[Owner, ...]:
     spelt = owner_spellings(accounts)
     owners = {d.facts.owner for d in accounts} | {i.follow_up.owner for i in due}
-    names = sorted({spelt[name.casefold()] for name in owners if name},
-                   key=lambda name: (name.casefold(), name))
+    names = sorted({spelt[name_key(name)] for name in owners if name_key(name)},
+                   key=lambda name: (name_key(name), name))
     slugs = unique_slugs(names)
     owned = _by_owner(accounts, lambda d: d.facts.owner)
     meetings = _by_owner(_upcoming_meetings(accounts), lambda d: d.facts.owner)
@@ -271,53 +272,77 @@ def _owners(accounts: tuple[Summary, ...], due: tuple[DueFollowUp, ...]) -> tupl
     return tuple(Owner(
         name=name,
         slug=slugs[name],
-        accounts=tuple(owned.get(name.casefold(), ())),
-        meetings=tuple(meetings.get(name.casefold(), ())),
-        follow_ups=tuple(follow_ups.get(name.casefold(), ())),
+        accounts=tuple(owned.get(name_key(name), ())),
+        meetings=tuple(meetings.get(name_key(name), ())),
+        follow_ups=tuple(follow_ups.get(name_key(name), ())),
     ) for name in names)
 
 
 def _by_owner(items, owner_of) -> dict[str, list]:
-    """Items by their owner's case-folded name, in their order."""
+    """Items by their owner's name key, in their order."""
     grouped: dict[str, list] = defaultdict(list)
     for item in items:
-        grouped[owner_of(item).casefold()].append(item)
+        grouped[name_key(owner_of(item))].append(item)
     return grouped
 
 
+@dataclass(frozen=True)
+class OwnerNames:
+    """The owner names of one account file, by where they stand ("owner", "follow-up 2,
+    owner"), and the line and column of each: what owner pages are made from."""
+
+    path: Path
+    names: dict[str, str]
+    places: dict[str, tuple[int, int]]
+
+    @classmethod
+    def of(cls, path: Path, owner: str, follow_up_owners, places) -> OwnerNames:
+        names = {"owner": owner}
+        names.update((field_label(("follow_ups", i, "owner")), name)
+                     for i, name in enumerate(follow_up_owners))
+        return cls(path, {place: name for place, name in names.items() if name_key(name)},
+                   places)
+
+
+def owner_names(account: Summary) -> OwnerNames:
+    return OwnerNames.of(account.path, account.facts.owner,
+                         [f.item.owner for f in account.follow_ups], account.owner_places)
+
+
 def owner_spellings(accounts) -> dict[str, str]:
-    """Each owner, by the case-folded name, spelt the way most of the files spell it
-    (the first in code point order among equals): names that differ only in case are
-    one owner, so that no page depends on which file was read first."""
-    counts: Counter[str] = Counter(name for d in accounts for name in _owner_names(d).values())
+    """Each owner, by the key of the name, spelt the way most of the files spell it (the
+    first in code point order among equals), with its spaces plain and nothing invisible:
+    names that differ only in case, accents, spacing or invisible characters are one
+    owner, so that no page depends on which file was read first."""
+    counts: Counter[str] = Counter(tidy_name(name) for names in map(_names, accounts)
+                                   for name in names.names.values())
     best: dict[str, str] = {}
     for name in sorted(counts, key=lambda n: (-counts[n], n)):
-        best.setdefault(name.casefold(), name)
+        best.setdefault(name_key(name), name)
     return best
 
 
 def owner_spelling_problems(accounts) -> list[Problem]:
-    """A warning at each owner name spelt otherwise than its owner's page."""
-    spelt = owner_spellings(accounts)
+    """A warning at each owner name spelt otherwise than its owner's page. `accounts` are
+    summaries (a build) or `OwnerNames` (a check)."""
+    every = [_names(account) for account in accounts]
+    spelt = owner_spellings(every)
     problems = []
-    for account in accounts:
-        for place, name in _owner_names(account).items():
-            shown = spelt[name.casefold()]
+    for names in every:
+        for place, name in names.names.items():
+            shown = spelt[name_key(name)]
             if name != shown:
-                line, column = account.owner_places.get(place, (0, 0))
+                line, column = names.places.get(place, (0, 0))
                 problems.append(Problem(
-                    account.path, line, column, place,
-                    f"'{name}' is written '{shown}' in other files; they are one owner",
+                    names.path, line, column, place,
+                    f"'{name}' is written '{shown}' in other files (it differs in "
+                    f"{how_names_differ(name, shown)}); they are one owner",
                     f"write '{shown}' here too", Severity.WARNING))
     return problems
 
 
-def _owner_names(account: Summary) -> dict[str, str]:
-    """The owner names of an account, by where they stand."""
-    names = {"owner": account.facts.owner}
-    names.update((field_label(("follow_ups", i, "owner")), f.item.owner)
-                 for i, f in enumerate(account.follow_ups))
-    return {place: name for place, name in names.items() if name}
+def _names(account) -> OwnerNames:
+    return account if isinstance(account, OwnerNames) else owner_names(account)
 
 
 MAX_SLUG = 60

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import generator
 from generator import paths
 from generator.bank import load_bank
-from generator.load import is_account_name, load_yaml_file
-from generator.problems import Problem
+from generator.load import SLUG, load_yaml_file, suggest_slug
+from generator.problems import Problem, Severity
 from generator.schema import Config, QuestionBank
+from generator.text import plural
 from generator.validate import validate_model
 
 CONFIG_NAME = paths.CONFIG
@@ -64,9 +66,146 @@ class Project:
         return not any(p.is_error for p in self.problems)
 
     def account_files(self) -> list[Path]:
+        return self.scan_accounts().accounts
+
+    def scan_accounts(self) -> AccountFolder:
         if not self.accounts_dir.is_dir() or _links_out(self.accounts_dir, self.root):
-            return []
-        return sorted(p for p in self.accounts_dir.iterdir() if is_account_name(p))
+            return AccountFolder([], [])
+        return scan_accounts(self.accounts_dir)
+
+
+@dataclass(frozen=True)
+class NotBuilt:
+    """A file under content/accounts/ that is not built, and why: an error when it is an
+    account someone wrote (it then counts as an account that failed), else a warning."""
+
+    name: str  # its path from content/accounts/ without '.md': where a slug would name it
+    problem: Problem
+
+    @property
+    def slug(self) -> str:
+        """The slug it would have: 'x' for x.markdown, west/x.md and x.MD."""
+        return self.name.rsplit("/", 1)[-1].split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class AccountFolder:
+    """What content/accounts/ holds: the account files to build, and every other file.
+
+    One rule for every command: the accounts are the files directly in the folder whose
+    name ends in '.md'. A Markdown or text file named otherwise, or kept in a subfolder,
+    is an error; any other file a warning; a name starting with '.' (.gitkeep, an editor's
+    swap file) is not looked at. An account whose pages would be written where another's
+    are (`x-letters.md` beside `x.md`) is an error too, and the shorter name keeps its pages.
+    """
+
+    accounts: list[Path]
+    not_built: list[NotBuilt]
+
+    def verdict(self, path: Path) -> NotBuilt | None:
+        """Why this file (or a file in this folder) is not built, if it is not."""
+        return next((n for n in self.not_built if n.problem.path == path), None)
+
+
+# Suffixes of Markdown and text files: such a file in content/accounts/ is an account that
+# someone wrote, which must not go unbuilt with a warning that scrolls past.
+TEXT_SUFFIXES = {"", ".md", ".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn", ".mdtext", ".mdtxt",
+                 ".txt", ".text"}
+NOT_AN_ACCOUNT_HINT = ("only .md files are accounts: keep other files outside content/accounts/; "
+                       "images go in assets/")
+
+
+def scan_accounts(folder: Path) -> AccountFolder:
+    accounts: list[Path] = []
+    not_built: list[NotBuilt] = []
+    for entry in sorted(folder.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.suffix == ".md":  # a pipe or a folder so named too: loading says what it is
+            accounts.append(entry)
+        elif entry.is_dir() and not entry.is_symlink():
+            not_built.extend(_in_subfolder(folder, entry))
+        else:
+            not_built.append(_misnamed(folder, entry))
+    accounts, clashes = _without_clashes(accounts)
+    return AccountFolder(accounts, sorted([*not_built, *clashes], key=lambda n: n.problem.path))
+
+
+def _name(folder: Path, path: Path) -> str:
+    name = path.relative_to(folder).as_posix()
+    return name[:-3] if name.endswith(".md") else name
+
+
+def _misnamed(folder: Path, path: Path) -> NotBuilt:
+    if path.is_dir():
+        problem = Problem(path, 0, 0, "", "a link to a folder is not read",
+                          "keep account files directly in content/accounts/",
+                          Severity.WARNING)
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        problem = Problem(path, 0, 0, "", f"file name '{path.name}' does not end in '.md'",
+                          _move_hint(folder, path, "rename it to"))
+    else:
+        problem = Problem(path, 0, 0, "", f"'{path.name}' is not an account file, so it is "
+                          "not read", NOT_AN_ACCOUNT_HINT, Severity.WARNING)
+    return NotBuilt(_name(folder, path), problem)
+
+
+def _in_subfolder(folder: Path, subfolder: Path) -> list[NotBuilt]:
+    """An error at each Markdown or text file anywhere in the subfolder, and one warning
+    for the other files it holds."""
+    found: list[NotBuilt] = []
+    others = 0
+    for top, folders, files in os.walk(subfolder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(top, name)
+            if name.startswith("."):
+                continue
+            if path.suffix.lower() not in TEXT_SUFFIXES:
+                others += 1
+                continue
+            found.append(NotBuilt(_name(folder, path), Problem(
+                path, 0, 0, "", "accounts in subfolders of content/accounts/ are not read",
+                _move_hint(folder, path, "move it to content/accounts/ as"))))
+    if others:
+        found.append(NotBuilt(_name(folder, subfolder), Problem(
+            subfolder, 0, 0, "", f"{plural(others, 'file')} in this folder "
+            f"{'is' if others == 1 else 'are'} not read", NOT_AN_ACCOUNT_HINT,
+            Severity.WARNING)))
+    return found
+
+
+def _move_hint(folder: Path, path: Path, how: str) -> str:
+    wanted = f"{suggest_slug(path.stem) or 'account'}.md"
+    if (folder / wanted).exists():
+        return (f"content/accounts/{wanted} exists already: merge this file into it, then "
+                "delete this one")
+    return f"{how} '{wanted}'"
+
+
+def _without_clashes(accounts: list[Path]) -> tuple[list[Path], list[NotBuilt]]:
+    """The accounts whose outputs no other account's meet, and an error at each of the
+    others. Shorter names are taken first: `x` keeps its pages, `x-letters` is refused."""
+    claimed: dict[str, Path] = {}
+    kept: list[Path] = []
+    refused: list[NotBuilt] = []
+    for path in sorted(accounts, key=lambda p: (len(p.stem), p.stem)):
+        if not SLUG.match(path.stem):  # never built under its name: loading reports it
+            kept.append(path)
+            continue
+        outputs = paths.account_outputs(path.stem)
+        taken = next((output for output in outputs if output in claimed), None)
+        if taken is None:
+            claimed.update(dict.fromkeys(outputs, path))
+            kept.append(path)
+            continue
+        other = claimed[taken].name
+        endings = " or ".join(f"'{suffix}'" for suffix in paths.output_suffixes())
+        refused.append(NotBuilt(path.stem, Problem(
+            path, 0, 0, "", f"its pages would be written where '{other}' writes its own "
+            f"({taken})", f"rename one of the two files: no account's name may be another's "
+            f"followed by {endings}")))
+    return sorted(kept), refused
 
 
 def open_project(root: Path, output: Path | None = None) -> Project:

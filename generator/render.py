@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from html import unescape
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,26 +23,33 @@ from generator import paths
 from generator.derive import STATUS_LABELS, Dossier
 from generator.paths import Paths
 from generator.portfolio import Chart, Owner, Portfolio
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 from generator.project import Project, builtin_theme
 from generator.schema import SECTION_BY_KEY
 from generator.letters import TITLES
+from generator.rawhtml import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    LINK_SCHEMES,
+    MAX_PAGE_BYTES,
+    image_removal,
+    link_refusal,
+    neutralise,
+)
 from generator.text import channel_words, first_name, months_in_words, plural
-from generator.urls import image_refusal
+from generator.urls import IMAGE_SUFFIXES, published_image
 
 # Characters that can start Markdown or HTML syntax inside one line of text.
 MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!#|~]|https?://|^\s*(?:[-+]|\d+[.)])\s|  $")
 
-# Theme files that are templates or notes, not assets to copy to output/assets/.
-NOT_ASSETS = {".html", ".md"}
-
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h3", "h4",
-    "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"},
-                      "td": {"align"}, "th": {"align"}, "abbr": {"title"}}
+# The theme's files that are published to output/assets/: style sheets, scripts, fonts,
+# images and licence texts. Anything else in templates/ (the templates themselves, notes,
+# an editor's backups, a .env) is not, nor is any name starting with '.'.
+PUBLISHED_THEME_FILES = (".css", ".js", ".woff2", ".woff", ".ttf", ".otf", ".png", ".jpg",
+                         ".jpeg", ".gif", ".webp", ".svg", ".ico", ".txt")
+# Markdown as account files use it ('extra' without attribute lists and Markdown inside
+# HTML, which would set attributes or make elements that raw HTML may not).
+MARKDOWN_EXTENSIONS = ["abbr", "def_list", "fenced_code", "footnotes", "tables", "sane_lists"]
 
 
 class RenderError(Exception):
@@ -53,11 +62,28 @@ class RenderError(Exception):
 
 class MarkdownError(Exception):
     """Markdown from an account could not be converted: the account's fault, not the
-    template's that asked for it."""
+    template's that asked for it. `text` is the Markdown, which says where it stands."""
 
     def __init__(self, text: str, error: Exception) -> None:
         super().__init__(f"{type(error).__name__}: {error}")
         self.text = text
+        self.message = f"this Markdown cannot be converted ({self})"
+        self.hint = "nest lists and quotes less deeply, or simplify the section"
+
+
+class PageTooLarge(MarkdownError):
+    """An account's page would pass MAX_PAGE_BYTES; `text` is the Markdown that makes
+    most of it."""
+
+    def __init__(self, text: str, size: int, page: str) -> None:
+        Exception.__init__(self, f"{page} of {size:,} bytes")
+        self.text = text
+        self.message = (f"the {page} would be more than {size:,} bytes of HTML; the limit is "
+                        f"{MAX_PAGE_BYTES:,} ({MAX_PAGE_BYTES // 1_000_000} MB), and most of it "
+                        "comes from here")
+        self.hint = ("what Markdown writes out at each use (a link or image by reference, "
+                     "an abbreviation's title) makes it large: use it fewer times, or shorten "
+                     "the section")
 
 
 class RecordingEnvironment(jinja2.Environment):
@@ -88,7 +114,11 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self._markdown = None  # made on first use: a no-op rebuild renders nothing
-        self._converted: dict[str, Markup] = {}
+        self._converted: dict[tuple[str, str], Markup] = {}
+        self.root = ""  # the page being rendered, from the output's top: "" or "../"
+        self.removed: list[str] = []  # what cleaning account HTML removed, as validation says
+        self.asset_problems: list[Problem] = []
+        self.budget: dict | None = None  # what an account's page has used of its bound
         # Told each account text before it is converted, so that a caller who stops a
         # slow conversion can say where it was.
         self.on_markdown: Callable[[str], None] | None = None
@@ -132,10 +162,33 @@ class Renderer:
         return names
 
     def dossier(self, dossier: Dossier) -> str:
-        return self._render("dossier.html", d=dossier, as_of=dossier.as_of, root="../")
+        return self._bounded("dossier", "dossier.html", d=dossier, as_of=dossier.as_of,
+                             root="../")
 
     def letters(self, dossier: Dossier) -> str:
-        return self._render("letters.html", d=dossier, as_of=dossier.as_of, root="../")
+        return self._bounded("letters page", "letters.html", d=dossier, as_of=dossier.as_of,
+                             root="../")
+
+    def _bounded(self, page: str, name: str, **context: object) -> str:
+        """An account's page, within MAX_PAGE_BYTES: PageTooLarge, at the Markdown that
+        makes most of it, as soon as what was converted for it passes the limit."""
+        self.budget = {"page": page, "used": 0, "by_text": Counter()}
+        try:
+            html = self._render(name, **context)
+        finally:
+            budget, self.budget = self.budget, None
+        if len(html) > MAX_PAGE_BYTES and budget["by_text"]:
+            raise PageTooLarge(budget["by_text"].most_common(1)[0][0], len(html), page)
+        return html
+
+    def _spend(self, text: str, html: Markup) -> None:
+        if self.budget is None:
+            return
+        self.budget["used"] += len(html)
+        self.budget["by_text"][text] += len(html)
+        if self.budget["used"] > MAX_PAGE_BYTES:
+            raise PageTooLarge(self.budget["by_text"].most_common(1)[0][0],
+                               self.budget["used"], self.budget["page"])
 
     def plan(self, dossier: Dossier) -> str:
         """The plan the client can be given."""
@@ -163,6 +216,7 @@ class Renderer:
         return charts.svg(chart, self.money if chart.money else _count)
 
     def _render(self, name: str, **context: object) -> str:
+        self.root = str(context.get("root", ""))  # where published images are from this page
         try:
             return self.env.get_template(name).render(**context)
         except MarkdownError:
@@ -187,32 +241,34 @@ class Renderer:
                        "fix the template, or delete the project's copy to use the built-in one")
 
     def assets(self) -> dict[str, Path]:
-        """Static theme files (CSS, fonts) by relative name, the project's copy first."""
+        """The theme's files to publish by relative name, the project's copy first; and
+        the project's images, unless the theme has a file of the same name."""
         found: dict[str, Path] = {}
         for folder in reversed(self.search_path):
-            if folder.is_dir():
-                for path in sorted(folder.rglob("*")):
-                    if path.is_file() and path.suffix not in NOT_ASSETS:
-                        found[path.relative_to(folder).as_posix()] = path
-        return dict(sorted(found.items()))
+            found.update(published_files(folder, PUBLISHED_THEME_FILES))
+        images = published_files(self.project.root / paths.IMAGES, IMAGE_SUFFIXES)
+        self.asset_problems = [
+            Problem(path, 0, 0, "", f"this image is not published: the theme has a file "
+                    f"'{name}' too", "rename the image", Severity.WARNING)
+            for name, path in images.items() if name in found]
+        return dict(sorted({**images, **found}.items()))
 
     def block_markdown(self, text: str) -> Markup:
-        if text not in self._converted:  # the plan repeats sections shown above it
+        key = (self.root, text)  # images are addressed from the page
+        if key not in self._converted:  # the plan repeats sections shown above it
             if len(self._converted) > 256:
                 self._converted.clear()
             if self._markdown is None:
-                import markdown
-
-                self._markdown = markdown.Markdown(extensions=["extra", "sane_lists"],
-                                                   output_format="html")
+                self._markdown = account_markdown(self)
             if self.on_markdown is not None:
                 self.on_markdown(text)
             try:
                 html = self._markdown.reset().convert(text)
             except Exception as exc:  # noqa: BLE001 - deep nesting, say: the text's fault
                 raise MarkdownError(text, exc) from None
-            self._converted[text] = Markup(sanitise(html))
-        return self._converted[text]
+            self._converted[key] = Markup(sanitise(html, self.root))
+        self._spend(text, self._converted[key])
+        return self._converted[key]
 
     def inline_markdown(self, text: str) -> Markup:
         if not MARKDOWN_SYNTAX.search(text):
@@ -229,25 +285,78 @@ class Renderer:
         return f"{self.project.config.currency}{value:,.0f}"
 
 
-def sanitise(html: str) -> str:
+def account_markdown(renderer: Renderer):
+    """Python-Markdown for account texts: raw HTML is cleaned as it is put back
+    (`rawhtml.neutralise`: what is not allowed is text), and the links and images Markdown
+    makes are judged by the same rules, the images pointed at their published copies."""
+    import markdown
+    from markdown.postprocessors import RawHtmlPostprocessor
+    from markdown.treeprocessors import Treeprocessor
+    from markdown.util import AMP_SUBSTITUTE
+
+    class CleanRawHtml(RawHtmlPostprocessor):
+        def stash_to_string(self, text) -> str:
+            cleaned, removed = neutralise(str(text), renderer.root)
+            renderer.removed.extend(r.message for r in removed)
+            return cleaned
+
+    class CleanLinks(Treeprocessor):
+        def run(self, root) -> None:
+            for element in root.iter():
+                name = {"a": "href", "img": "src"}.get(element.tag)
+                if name is None or element.get(name) is None:
+                    continue
+                value = unescape(element.get(name).replace(AMP_SUBSTITUTE, "&"))
+                why = link_refusal(value) if name == "href" else image_removal(value)
+                if why:
+                    del element.attrib[name]
+                    renderer.removed.append(why)
+                elif name == "src":
+                    element.set(name, published_image(value, renderer.root))
+
+    md = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS, output_format="html",
+                           extension_configs={"tables": {"use_align_attribute": True}})
+    md.postprocessors.register(CleanRawHtml(md), "raw_html", 30)
+    md.treeprocessors.register(CleanLinks(md), "clean_links", -1)
+    return md
+
+
+def sanitise(html: str, root: str = "") -> str:
+    """The last defence, after `account_markdown` has kept only what is allowed."""
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        # Only published images, by the path this page reaches them by: a remote image
+        # would make every reader call out to someone else's server.
+        published = f"{root}{paths.ASSETS}/"
+        if (tag, attribute) == ("img", "src") and not (
+                value.startswith(published) and ":" not in value
+                and ".." not in value[len(published):].split("/")):
+            return None
+        return value
+
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        attribute_filter=_keep_attribute,
+        url_schemes=set(LINK_SCHEMES),
+        attribute_filter=keep,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
-def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
-    # Images must come from the project, by a plain relative path: a remote image would
-    # make every reader call out to someone else's server, and an absolute or '..'
-    # path could reach files the project does not mean to publish.
-    if tag == "img" and attribute == "src" and image_refusal(value):
-        return None
-    return value
+def published_files(folder: Path, suffixes: tuple[str, ...]) -> dict[str, Path]:
+    """The files under `folder` with these suffixes, by relative name: none whose name
+    (or a folder's on the way) starts with '.', and none that a link leads out of it."""
+    if not folder.is_dir():
+        return {}
+    inside = folder.resolve()
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder)
+        if (path.suffix.lower() in suffixes and not any(p.startswith(".") for p in name.parts)
+                and path.is_file() and path.resolve().is_relative_to(inside)):
+            found[name.as_posix()] = path
+    return found
 
 
 def _count(value: float) -> str:

@@ -8,6 +8,7 @@ several fields to each other live in `validate`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -465,6 +466,21 @@ SECTIONS: tuple[SectionKind, ...] = (
                 labels=("relationship", "cause", "commitment")),
 )
 SECTION_BY_KEY = {kind.key: kind for kind in SECTIONS}
+
+
+def normal_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", "", title.lower()).strip()
+
+
+_BY_TITLE = {normal_title(kind.title): kind for kind in SECTIONS}
+_BY_ALIAS = {alias: kind for kind in SECTIONS for alias in kind.aliases}
+
+
+def section_kind(title: str, *, aliases: bool = True) -> SectionKind | None:
+    """The known section a heading names, in any case and punctuation; by its title
+    alone when `aliases` is false."""
+    wanted = normal_title(title)
+    return _BY_TITLE.get(wanted) or (_BY_ALIAS.get(wanted) if aliases else None)
 
 
 @dataclass(frozen=True)

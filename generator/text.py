@@ -93,3 +93,42 @@ def pad(text: str, width: int, right: bool = False) -> str:
     """The text filled with spaces to `width` cells, on the left when `right`."""
     fill = " " * max(width - display_width(text), 0)
     return fill + text if right else text + fill
+
+
+# Characters that change how a name is stored but not how it reads: format characters
+# (zero-width space and joiners, soft hyphen, byte-order mark) and accents (the combining
+# marks that Latin, Greek and Cyrillic letters take apart from themselves).
+ACCENTS = range(0x0300, 0x0370)
+
+
+def name_key(name: str) -> str:
+    """One key for the ways one name gets written: 'Sam Ortíz', 'sam ortiz', 'Sam  Ortiz'
+    and 'Sam\\u00a0Ortiz' are the same person."""
+    apart = unicodedata.normalize("NFKD", name)  # a no-break space is a space, é is e + ´
+    kept = "".join(char for char in apart if ord(char) not in ACCENTS
+                   and unicodedata.category(char) != "Cf")
+    return " ".join(kept.casefold().split())
+
+
+def tidy_name(name: str) -> str:
+    """A name as it should be written: its spaces single and plain, nothing invisible."""
+    kept = "".join(char for char in name if unicodedata.category(char) != "Cf")
+    return " ".join(unicodedata.normalize("NFC", kept).split())
+
+
+def how_names_differ(written: str, shown: str) -> str:
+    """What tells a spelling of a name from the one shown, in words: 'case', 'accents',
+    'spacing', 'a special space', 'an invisible character', or some of them."""
+    found = []
+    if any(unicodedata.category(char) == "Cf" for char in written):
+        found.append("an invisible character")
+    if any(char.isspace() and char != " " for char in written):
+        found.append("a special space")
+    elif " ".join(written.split()) != written:
+        found.append("spacing")
+    plain = tidy_name(written)
+    if plain.casefold() != shown.casefold():
+        found.append("accents")
+    elif plain != shown:
+        found.append("case")
+    return joined(found) if found else "spelling"

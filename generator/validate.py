@@ -8,13 +8,17 @@ sections and dated list items.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+from generator import paths
 
 from generator.load import (
     BodyLine,
@@ -39,10 +43,13 @@ from generator.schema import (
     Section,
     SectionKind,
     in_date_range,
+    normal_title,
     normal_word,
+    section_kind,
     words_of,
 )
-from generator.urls import image_refusal
+from generator.text import name_key
+from generator.rawhtml import MAX_PAGE_BYTES, reference_expansion, removals_in
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -315,6 +322,7 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
         if follow_up.aim is not None and follow_up.aim > follow_up.due:
             log.warn(*at("follow_ups", index, "aim"), field_label(("follow_ups", index, "aim")),
                      "the aim is after the promised time", "aim to deliver before 'due:'")
+    _check_people(facts, at, log)
     if facts.meeting is not None:
         known = {person.name for person in facts.people}
         for index, name in enumerate(facts.meeting.with_):
@@ -322,6 +330,21 @@ def check_rules(facts: Facts, doc: YamlData, log: ProblemLog, reasons: dict[str,
                 log.warn(*at("meeting", "with", index), field_label(("meeting", "with", index)),
                          f"'{name}' is not in people",
                          did_you_mean(name, sorted(known)) or "add them under people:")
+
+
+def _check_people(facts: Facts, at, log: ProblemLog) -> None:
+    """A person listed twice (spelt alike but for case, accents, spacing or invisible
+    characters) would be met, counted and printed twice."""
+    first: dict[str, int] = {}
+    for index, person in enumerate(facts.people):
+        earlier = first.setdefault(name_key(person.name), index)
+        if earlier != index:
+            shown = facts.people[earlier].name
+            as_written = "" if shown == person.name else f" as '{shown}'"
+            log.warn(*at("people", index, "name"), field_label(("people", index, "name")),
+                     f"'{person.name}' is listed twice in people (first{as_written} on line "
+                     f"{at('people', earlier, 'name')[0]})",
+                     "keep one entry for each person: merge the two")
 
 
 def _check_order(earlier, later, name, other, at, log: ProblemLog) -> None:
@@ -351,37 +374,35 @@ def _check_reasons(facts: Facts, at, log: ProblemLog, reasons: dict[str, str]) -
 
 
 def read_sections(raw: RawAccount, log: ProblemLog) -> tuple[dict[str, Section], list[Section]]:
-    known: dict[str, Section] = {}
+    known: dict[str, RawSection] = {}
+    kinds: dict[str, SectionKind] = {}
     notes: list[Section] = []
     for raw_section in raw.sections:
-        kind = _section_kind(raw_section.title)
+        kind = section_kind(raw_section.title)
+        if raw_section.written and kind is not None:
+            log.warn(raw_section.line, raw_section.column, "heading",
+                     f"'{clip(raw_section.written, 80)}' is read as the section {kind.title}",
+                     f"write it as '## {clip(raw_section.title, 80)}' at the start of its "
+                     "line: sections are level-2 headings")
         if kind is None:
-            hint = did_you_mean(_normal(raw_section.title), [_normal(k.title) for k in SECTIONS])
+            hint = did_you_mean(normal_title(raw_section.title),
+                                [normal_title(k.title) for k in SECTIONS])
             if hint:
                 log.warn(raw_section.line, 4, "heading",
                          f"'{raw_section.title}' is not a known section; kept as notes", hint)
             notes.append(Section("notes", raw_section.title, raw_section.line,
                                  _join(raw_section)))
-            continue
-        if kind.key in known:
-            log.warn(raw_section.line, 4, "heading",
-                     f"'{kind.title}' appears twice (first on line {known[kind.key].line})",
-                     "merge the two sections")
-            continue
-        known[kind.key] = _read_section(kind, raw_section, log)
-    return known, notes
-
-
-def _section_kind(title: str) -> SectionKind | None:
-    wanted = _normal(title)
-    for kind in SECTIONS:
-        if wanted == _normal(kind.title) or wanted in kind.aliases:
-            return kind
-    return None
-
-
-def _normal(title: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", "", title.lower()).strip()
+        elif kind.key in known:
+            first = known[kind.key]
+            log.warn(raw_section.line, raw_section.column, "heading",
+                     f"'{kind.title}' appears twice (first on line {first.line}); "
+                     "both are read, as one", "merge the two sections")
+            gap = [BodyLine(raw_section.line, "")]  # the heading's line, as a paragraph break
+            known[kind.key] = RawSection(first.title, first.line, [*first.lines, *gap,
+                                                                   *raw_section.lines])
+        else:
+            known[kind.key], kinds[kind.key] = raw_section, kind
+    return {key: _read_section(kinds[key], section, log) for key, section in known.items()}, notes
 
 
 def _join(raw_section: RawSection) -> str:
@@ -755,59 +776,68 @@ def parse_confirm(text: str) -> tuple[str, dt.datetime] | str:
         return f"'{when.strip()}' is not a date and time (YYYY-MM-DD HH:MM)"
 
 
-# --- raw HTML that the sanitiser will remove -----------------------------------
+# --- what cleaning the HTML will remove ----------------------------------------------------
 
-# What nh3 removes from the HTML made from Markdown; reported here, at its place, so the
-# writer learns why it does not show. The sanitiser, not this list, is the defence.
-HOSTILE = (
-    (re.compile(r"<\s*(script|iframe|object|embed|form|style|link|meta|base|svg|math)\b",
-                re.I), "raw <{0}> is removed from dossiers and briefs"),
-    (re.compile(r"<[^<>]*?\s(on[a-z]+)\s*=", re.I), "event handler attribute {0} is removed"),
-    (re.compile(r"\b(javascript|vbscript|data)\s*:", re.I), "'{0}:' URLs are removed"),
-    (re.compile(r"<[^<>]*?\s(style)\s*=", re.I), "inline style attributes are removed"),
-)
-# An image's source: Markdown's ![alt](source), alt text with one level of brackets, or
-# the src of an <img>. Each alternative stops at the next bracket or tag, so a line full of
-# unclosed ones is read once, not once for each.
-IMAGE = re.compile(r"""
-    !\[ (?:[^\[\]\n] | \[[^\[\]\n]*\])* \]\( [ \t]*
-        (?: <(?P<angled>[^<>\n]*)> | (?P<plain>[^\s)]*) )
-  | <img\b [^<>]*? \ssrc [ \t]*=[ \t]*
-        (?: "(?P<double>[^"]*)" | '(?P<single>[^']*)' | (?P<bare>[^\s>]+) )
-""", re.I | re.X)
+# Said at its place, so that the writer learns why something does not show; the rules are
+# `generator.rawhtml`'s, which the renderer applies. Each text is read as the pages convert
+# it: a section or the text before the first heading as a whole, with its reference
+# definitions and code blocks; in item sections each item and the free text around them,
+# without the details that are never converted.
+REMOVED_HINT = ("write plain Markdown: links by http, https or mailto, images from the "
+                "project's assets/ folder")
+# Fields of the front matter that pages convert as Markdown (the script's context, the
+# commitment, the approaches); `tests/test_nothing_ignored.py` checks this list.
+MARKDOWN_FIELDS = (("follow_ups", "what"), ("approaches", "note"), ("people", "name"),
+                   ("people", "title"), ("people", "cares_about"))
+CONVERTED_DETAILS = ("by", "evidence")
 
 
-HOSTILE_HINT = re.compile(r"[<:]|\]\(")
+def report_removed_html(raw: RawAccount, log: ProblemLog) -> None:
+    images = raw.path.parent.parent.parent / paths.IMAGES  # content/accounts/ -> the project
 
+    def exists(name: str) -> bool:
+        return (images / name).is_file()
 
-def report_hostile(raw: RawAccount, log: ProblemLog) -> None:
-    fenced = False
     for section in _body_parts(raw):
-        for line in section.lines:
-            if FENCE_LINE.match(line.text):
-                fenced = not fenced
-            if fenced or not HOSTILE_HINT.search(line.text):
-                continue  # most lines cannot hold any of it: skip the five patterns
-            for pattern, message in HOSTILE:
-                for match in pattern.finditer(line.text):
-                    # tags are shown from their '<'; the rest at the offending word
-                    start = match.start() if message.startswith("raw") else match.start(1)
-                    log.warn(line.number, start + 1, section.title or "body",
-                             message.format(match.group(1)),
-                             "write plain Markdown; links and images by relative path")
-            _report_images(line, section.title or "body", log)
+        kind = section_kind(section.title) if section.title else None
+        lines = section.lines
+        if kind is not None and kind.entries:
+            lines = [BodyLine(line.number, "") if _unconverted_detail(line.text) else line
+                     for line in lines]
+        text = "\n".join(line.text for line in lines)
+        if "<" not in text and "[" not in text:
+            continue  # the usual case: nothing that could be removed
+        where = section.title or "body"
+        starts = list(itertools.accumulate((len(line.text) + 1 for line in lines), initial=0))
+        for removal in removals_in(text, block=True, references=not (kind and kind.entries),
+                                   exists=exists):
+            index = bisect.bisect_right(starts, removal.start) - 1
+            log.warn(lines[index].number, removal.start - starts[index] + 1, where,
+                     removal.message, removal.hint or REMOVED_HINT)
+    _report_removed_in_fields(raw.front, log, exists)
 
 
-def _report_images(line: BodyLine, where: str, log: ProblemLog) -> None:
-    for match in IMAGE.finditer(line.text):
-        group = next(name for name in ("angled", "plain", "double", "single", "bare")
-                     if match.group(name) is not None)
-        source = match.group(group)
-        why = image_refusal(source)
-        if why:
-            log.warn(line.number, match.start(group) + 1, where,
-                     f"image '{source}' is removed: {why}",
-                     "images must be files inside the project, by a plain relative path")
+def _unconverted_detail(text: str) -> bool:
+    detail = DETAIL.match(text)
+    return bool(detail) and detail.group("key").lower() not in CONVERTED_DETAILS
+
+
+def _report_removed_in_fields(doc: YamlData, log: ProblemLog, exists) -> None:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for field_name, key in MARKDOWN_FIELDS:
+        items = data.get(field_name)
+        for index, item in enumerate(items if isinstance(items, list) else ()):
+            value = item.get(key) if isinstance(item, dict) else None
+            values = value if isinstance(value, list) else [value]
+            for number, text in enumerate(values):
+                if not isinstance(text, str) or ("<" not in text and "[" not in text):
+                    continue
+                path = (field_name, index, key, number) if isinstance(value, list) else (
+                    field_name, index, key)
+                where = doc.position(path)
+                for removal in removals_in(text, block=False, exists=exists):
+                    log.warn(where.line, where.column + removal.start, field_label(path),
+                             removal.message, removal.hint or REMOVED_HINT)
 
 
 # --- limits that keep rendering quick ---------------------------------------------
@@ -823,12 +853,28 @@ NESTING_PREFIX = re.compile(r"[ \t>]*")
 def check_limits(raw: RawAccount, log: ProblemLog) -> None:
     for section in _body_parts(raw):
         size = sum(len(line.text) + 1 for line in section.lines)
+        first = section.line or section.lines[0].number
         if size > MAX_SECTION_CHARS:
-            first = section.line or section.lines[0].number
             log.error(first, 1, section.title or "body",
                       f"section is {size:,} characters long; the limit is {MAX_SECTION_CHARS:,}",
                       "shorten it: summarise old history, or keep long records out of the account")
+        elif size * 2 > MAX_PAGE_BYTES // 100:  # only a long section can expand that far
+            _check_expansion(section, first, log)
         _check_nesting(section, log)
+
+
+def _check_expansion(section: RawSection, first: int, log: ProblemLog) -> None:
+    """Links and images by reference repeat their address at each use: a short section can
+    ask for a dossier of many megabytes. Said here, before anything is converted; the
+    renderer bounds each page too, whatever makes it large."""
+    text = "\n".join(line.text for line in section.lines)
+    added, label, uses = reference_expansion(text)
+    if added > MAX_PAGE_BYTES:
+        log.error(first, 1, section.title or "body",
+                  f"this section would make more than {added:,} bytes of HTML (the link "
+                  f"'[{clip(label, 40)}]' is written out {uses:,} times); a page may hold "
+                  f"{MAX_PAGE_BYTES:,} ({MAX_PAGE_BYTES // 1_000_000} MB)",
+                  "use the link fewer times, or shorten its address")
 
 
 def _check_nesting(section: RawSection, log: ProblemLog) -> None:
@@ -868,7 +914,7 @@ def validate_account(raw: RawAccount, log: ProblemLog, config: Config) -> Accoun
     sections, notes = read_sections(raw, log)
     check_references(sections, facts, log, raw.front)
     check_limits(raw, log)
-    report_hostile(raw, log)
+    report_removed_html(raw, log)
     if facts is None or log.has_errors:
         return None
     intro = "\n".join(line.text for line in raw.intro).strip("\n")

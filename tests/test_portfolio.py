@@ -344,10 +344,10 @@ def test_owners_differing_only_in_case_are_one_owner_with_a_warning(project_dir)
     result = build_accounts(project_dir, {})
     warnings = [line for line in result.stderr.splitlines() if "one owner" in line]
     assert [w.split("/content/accounts/")[1] for w in warnings] == [
-        "a1.md:4:8: warning: owner: 'dana reyes' is written 'Dana Reyes' in other files; they "
-        "are one owner (write 'Dana Reyes' here too)",
-        "a3.md:4:8: warning: owner: 'DANA REYES' is written 'Dana Reyes' in other files; they "
-        "are one owner (write 'Dana Reyes' here too)"]
+        "a1.md:4:8: warning: owner: 'dana reyes' is written 'Dana Reyes' in other files (it "
+        "differs in case); they are one owner (write 'Dana Reyes' here too)",
+        "a3.md:4:8: warning: owner: 'DANA REYES' is written 'Dana Reyes' in other files (it "
+        "differs in case); they are one owner (write 'Dana Reyes' here too)"]
     index = (project_dir / "output" / "index.html").read_text()
     links = re.findall(r'href="owners/([^"]+)"', index)
     assert set(links) == {"dana-reyes.html"} and len(links) == 5  # four rows and the owner list

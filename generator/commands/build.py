@@ -62,7 +62,7 @@ from generator.portfolio import (
     summarise,
 )
 from generator.problems import Problem, Severity, did_you_mean, display_path
-from generator.project import Project, builtin_theme
+from generator.project import NotBuilt, Project, builtin_theme
 from generator.render import MarkdownError, Renderer, RenderError, theme_files
 from generator.schema import Account
 from generator.text import joined, plural
@@ -153,7 +153,7 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
         if mine:
             run = Run(project, options, when, report)
             accounts = AccountPages(run)
-            accounts.make(_selected_files(project, options.only, report))
+            accounts.make(*_selected_files(project, options.only, report))
             if not options.only:
                 PortfolioPages(run).make(accounts.summaries)
             ThemeFiles(run).make()
@@ -199,16 +199,20 @@ def _stop(report: BuildReport, problem: Problem, why: str) -> BuildReport:
     return report
 
 
-def _selected_files(project: Project, only: tuple[str, ...], report: BuildReport) -> list[Path]:
-    files = project.account_files()
+def _selected_files(project: Project, only: tuple[str, ...],
+                    report: BuildReport) -> tuple[list[Path], list[NotBuilt]]:
+    """The account files to build, and the files beside them that are not built; with
+    `only`, those the slugs name."""
+    folder = project.scan_accounts()
     if not only:
-        return files
-    by_slug = {path.stem: path for path in files}
+        return folder.accounts, folder.not_built
+    by_slug = {path.stem: path for path in folder.accounts}
+    not_built = [n for n in folder.not_built if n.problem.is_error and n.slug in only]
     for slug in only:
-        if slug not in by_slug:
+        if slug not in by_slug and all(n.slug != slug for n in not_built):
             report.problems.append(Problem(project.accounts_dir, 0, 0, "", f"no account '{slug}'",
                                            did_you_mean(slug, sorted(by_slug))))
-    return [by_slug[slug] for slug in sorted(set(only)) if slug in by_slug]
+    return [by_slug[slug] for slug in sorted(set(only)) if slug in by_slug], not_built
 
 
 # --- what the programs share ---------------------------------------------------------
@@ -246,6 +250,7 @@ class Run:
         self.state = (State(dict(self.previous.accounts), self.previous.portfolio,
                             dict(self.previous.outputs)) if options.only else State())
         self.theme = theme_files(self.renderer)  # read once: fingerprinted, then written
+        report.problems.extend(self.renderer.asset_problems)
         self.keys = Fingerprints(project, self.renderer.env, self.theme, when, options)
         self.printable: list[Printable] = []
         self.untracked: set[str] = set()  # outputs kept but not in the state: not swept
@@ -366,8 +371,10 @@ class AccountPages:
         self.fresh: dict[str, Summary] = {}
         self.tasks: dict[str, AccountTask] = {}  # each with the history read once for all
 
-    def make(self, files: list[Path]) -> None:
+    def make(self, files: list[Path], not_built: list[NotBuilt] = ()) -> None:
         run = self.run
+        for file in not_built:
+            self._not_built(file)
         stale: list[AccountTask] = []
         for task in account_tasks(run.project, files):
             self.tasks[task.path.stem] = task
@@ -387,6 +394,17 @@ class AccountPages:
                          (run.project, run.when, run.options.strict), run.options.jobs,
                          self._made, lambda task, problem: _Made(task.path, task.key, [problem],
                                                                  None))
+
+    def _not_built(self, file: NotBuilt) -> None:
+        """A file beside the accounts that is not built: said, and when it holds an account,
+        that account failed (so the portfolio lists it), with nothing to keep or sweep."""
+        run = self.run
+        run.report.problems.append(file.problem)
+        if file.problem.is_error:
+            run.report.accounts += 1
+            run.report.failed.append(file.name)
+            run.state.accounts[file.name] = InputRecord(
+                "", failed=file.problem.headline(run.project.root))
 
     def _pages(self, path: Path, record: InputRecord) -> tuple[Output, ...]:
         """The pages an account had: none when it failed without a last good version."""
@@ -516,9 +534,9 @@ class _AccountWorker:
             return _Made(task.path, task.key, [*problems, exc.problem], None,
                          self.renderer.used())
         except MarkdownError as exc:
-            problem = Problem(task.path, lines.get(exc.text, 0), 1, "",
-                              f"this Markdown cannot be converted ({exc})",
-                              "nest lists and quotes less deeply, or simplify the section")
+            line = lines.get(exc.text) or next(  # or the account text it was made from
+                (number for text, number in lines.items() if text and text in exc.text), 0)
+            problem = Problem(task.path, line, 1 if line else 0, "", exc.message, exc.hint)
             return _Made(task.path, task.key, [*problems, problem], None)
         except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
             return _Made(task.path, task.key, [*problems, internal(task.path, "rendering", exc)],

@@ -21,6 +21,7 @@ from generator.portfolio import FailedAccount, Portfolio, Summary, portfolio, su
 from generator.problems import Problem, visible
 from generator.text import display_width, pad
 from generator.project import Project
+from generator.text import name_key
 from generator.workers import default_jobs
 
 
@@ -81,7 +82,15 @@ def collect(project: Project, today: dt.date | None = None
         if listed.summary is not None:
             summaries.append(listed.summary)
 
-    for_each_account(project, account_tasks(project, project.account_files()), _SummaryWorker,
+    folder = project.scan_accounts()
+    for file in folder.not_built:
+        report.problems.append(file.problem)
+        if file.problem.is_error:
+            report.accounts += 1
+            report.failed.append(file.name)
+            failed.append(FailedAccount(file.name, str(file.problem.path),
+                                        file.problem.headline()))
+    for_each_account(project, account_tasks(project, folder.accounts), _SummaryWorker,
                      (project, when), default_jobs(), done,
                      lambda task, problem: _Listed(task.path, None, [problem]))
     report.failed.sort()
@@ -110,7 +119,7 @@ class _SummaryWorker:
 def _wanted(d: Summary, filters: Filters) -> bool:
     facts = d.facts
     return not ((filters.statuses and facts.status not in filters.statuses)
-                or (filters.owner and facts.owner.lower() != filters.owner.lower())
+                or (filters.owner and name_key(facts.owner) != name_key(filters.owner))
                 or (filters.reason and filters.reason not in facts.loss_reasons)
                 or (filters.not_ready and d.readiness.state != "not-ready"))
 
