@@ -15,7 +15,8 @@ The state lives in the project's `.winback-cache/`, one folder per output
 folder, beside each account's summary (what the portfolio needs of it). It is
 trusted like the output folder: written only by winback, checked against the
 shape of its records and, for each summary, a digest before it is used; a
-state from another version of winback is ignored.
+state from another version of winback is ignored. Everything in it is JSON, parsed
+and validated like an account file: nothing read from the cache is ever run.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +41,7 @@ from generator.problems import Problem, Severity
 from generator.project import Project
 
 CACHE_DIR = paths.CACHE
-STATE_FORMAT = 4
+STATE_FORMAT = 5
 DIGEST_SIZE = 32  # bytes of SHA-256 before each kept summary
 
 
@@ -73,6 +73,7 @@ class OutputRecord:
     stat: list[int]  # [size, mtime_ns] as written
     group: str  # what it belongs to: an account's slug, "portfolio" or "theme"
     problems: list[ProblemRecord] = field(default_factory=list)  # warnings made with it
+    notes: bool = False  # a page that says some PDF it links is older than it, or missing
 
 
 @dataclass
@@ -156,7 +157,7 @@ class Cache:
         account is simply made again, and one file creation per account is what a cold
         build of a thousand accounts can afford.
         """
-        data = pickle.dumps(summary, protocol=5)
+        data = _summary_shape().dump_json(summary)
         path = self._summary_file(summary.slug)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(hashlib.sha256(data).digest() + data)
@@ -169,16 +170,14 @@ class Cache:
         check, data = kept[:DIGEST_SIZE], kept[DIGEST_SIZE:]
         if hashlib.sha256(data).digest() != check:
             return None  # a flipped bit would otherwise reach the calendar
-        try:
-            summary = pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
-                TypeError):
+        try:  # data, parsed and validated: nothing in the cache is ever run as code
+            return _summary_shape().validate_json(data)
+        except ValidationError:
             return None
-        return summary if isinstance(summary, Summary) else None
 
     def sweep(self, slugs: set[str]) -> None:
         """Forget the kept summaries of every account but these."""
-        for path in (self.folder / "summaries").glob("*.pickle"):
+        for path in (self.folder / "summaries").glob("*.json"):
             if path.stem not in slugs:
                 path.unlink(missing_ok=True)
 
@@ -186,12 +185,17 @@ class Cache:
         self._summary_file(slug).unlink(missing_ok=True)
 
     def _summary_file(self, slug: str) -> Path:
-        return self.folder / "summaries" / f"{slug}.pickle"
+        return self.folder / "summaries" / f"{slug}.json"
 
 
 @functools.cache
 def _state_shape() -> TypeAdapter:
     return TypeAdapter(State)
+
+
+@functools.cache
+def _summary_shape() -> TypeAdapter:
+    return TypeAdapter(Summary)
 
 
 def stat_of(path: Path) -> list[int]:

@@ -403,8 +403,9 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
         _print_problems(report.problems, Path.cwd())
     if report.failed(strict):
         counted = [p for p in report.problems if p.is_error or strict]
-        shout(f"{plural(len(counted), 'problem')} in {len({p.path for p in counted})} "
-              f"of {plural(report.files, 'file')}.", err=True, style="red")
+        files = len({p.path for p in counted})
+        where = f" in {files} of {plural(report.files, 'file')}" if files <= report.files else ""
+        shout(f"{plural(len(counted), 'problem')}{where}.", err=True, style="red")
         sys.exit(1)
 
 
@@ -445,7 +446,7 @@ def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_f
         click.echo(as_csv(rows), nl=False)
     elif rows:
         click.echo(as_table(rows, project.config.currency))
-    else:
+    elif report.ok:
         say("No accounts match.", err=True)
     if not report.ok:
         sys.exit(1)

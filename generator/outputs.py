@@ -21,6 +21,7 @@ from generator import __version__, paths
 from generator.cache import digest
 from generator.derive import BuildDate
 from generator.history import FileHistory
+from generator.pdfnotes import without_notes
 from generator.project import Project
 
 PORTFOLIO = "portfolio"  # the group of the portfolio's outputs; an account's is its slug
@@ -145,8 +146,25 @@ class Fingerprints:
         """The key of outputs made from these inputs with these templates."""
         return digest(inputs, self.templates(templates))
 
+    def printing(self, variant: str) -> PrintKey:
+        return PrintKey(self.assets, variant, self.engine)
+
     def printed(self, html: str, variant: str) -> str:
-        return digest(html, self.assets, variant, self.engine)
+        return self.printing(variant).of(html)
+
+
+@dataclass(frozen=True)
+class PrintKey:
+    """What a PDF is made from besides its page: sent to the workers, which check whether
+    the PDFs of the pages they make still match them (`generator.pdfnotes`)."""
+
+    assets: str
+    variant: str
+    engine: str
+
+    def of(self, html: str) -> str:
+        """The key of the PDF of this page: the page without its notes on PDFs."""
+        return digest(without_notes(html), self.assets, self.variant, self.engine)
 
 
 def option_names(options) -> set[str]:

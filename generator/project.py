@@ -65,6 +65,15 @@ class Project:
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
 
+    def missing_accounts(self) -> Problem | None:
+        """An error when content/accounts/ is not there (moved, an unmounted share, a sparse
+        checkout): building then would take every page for a deleted account's."""
+        if self.accounts_dir.is_dir():
+            return None
+        return Problem(self.accounts_dir, 0, 0, "", "the accounts folder is missing",
+                       "restore it with `git checkout -- content/accounts`, or run winback in "
+                       "the project's folder or with -C; nothing was built or removed")
+
     def account_files(self) -> list[Path]:
         return self.scan_accounts().accounts
 

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from generator import paths
 from generator.derive import STATUS_LABELS, Dossier
 from generator.paths import Paths
+from generator.pdfnotes import marker
 from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem, Severity
 from generator.project import Project, builtin_theme
@@ -153,6 +154,7 @@ class Renderer:
             chart=self.chart,
             outcome_words=OUTCOME_WORDS,
             plan_labels=PLAN_LABELS,
+            pdf_note=marker,
         )
 
     def used(self) -> list[str]:

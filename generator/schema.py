@@ -20,6 +20,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     StringConstraints,
 )
@@ -94,7 +95,8 @@ def _day_or_time(value):
 
 Date = Annotated[dt.date, AfterValidator(_check_date)]
 DateTime = Annotated[dt.datetime, BeforeValidator(_needs_time), AfterValidator(_check_datetime)]
-DayOrTime = Annotated[dt.datetime | dt.date, PlainValidator(_day_or_time)]
+DayOrTime = Annotated[dt.datetime | dt.date, PlainValidator(_day_or_time),
+                      PlainSerializer(lambda value: value.isoformat(), return_type=str)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 OptionalText = Annotated[str, StringConstraints(strip_whitespace=True)]
 ReasonId = Annotated[str, BeforeValidator(normal_word),
@@ -242,6 +244,10 @@ class Meeting(Schema):
             self.when, dt.time())
 
 
+def _done_text(value: bool | dt.datetime) -> bool | str:
+    return value if isinstance(value, bool) else value.isoformat()
+
+
 def _done(value):
     """`done: true`, or when it was delivered: `done: 2026-12-08 15:00`."""
     if isinstance(value, (bool, dt.datetime)):
@@ -260,7 +266,8 @@ class FollowUp(Schema):
     what: Sentence
     say: OptionalSentence = ""  # how the promise reads to the client, in letters and the plan
     owner: OptionalName = ""
-    done: Annotated[bool | dt.datetime, PlainValidator(_done)] = False  # or when delivered
+    done: Annotated[bool | dt.datetime, PlainValidator(_done),  # or when delivered
+                    PlainSerializer(_done_text)] = False
     aim: DateTime | None = None  # when we mean to deliver, ahead of the promise
     letters: Annotated[list[LetterId], Field(max_length=3)] = []  # the letters it sends
     crm: OptionalName = ""  # the task's id in the CRM it was imported from

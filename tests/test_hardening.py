@@ -185,28 +185,45 @@ def written_since(folder: Path, since_ns: int) -> bool:
         return False  # a file renamed while it was being looked at
 
 
-def test_outputs_the_build_owns_are_swept_by_name(project_dir):
+def test_the_sweep_removes_only_what_a_build_of_ours_wrote(project_dir):
+    accounts = project_dir / "content" / "accounts"
     gone = FULL_ACCOUNT.replace("Northwind Freight", "Gone Client").replace(
         "owner: Dana Reyes", "owner: Gone Owner")
-    write(project_dir / "content" / "accounts" / "gone.md", gone)
+    write(accounts / "gone.md", gone)
+    write(accounts / "lost.md", gone.replace("Gone Client", "Lost Client"))
     assert build_beside_good(project_dir).exit_code == 0
     out = project_dir / "output"
-    (project_dir / "content" / "accounts" / "gone.md").unlink()
-    shutil.rmtree(project_dir / ".winback-cache")  # the state that listed its pages is lost
+    theirs = [write(out / "accounts" / "notes.html", "<p>ours, not the build's</p>\n"),
+              write(out / "owners" / "team.pdf", "a printout someone keeps here\n"),
+              write(out / "assets" / "old-theme.css", "/* kept by hand */\n")]
+    edited = out / "accounts" / "lost-plan.html"
+    write(edited, "<p>changed by hand since the build wrote it</p>\n")
+    (accounts / "gone.md").unlink()
+    (accounts / "lost.md").unlink()
     leftovers = [out / "accounts" / ".good.html.k9x2ab.tmp", out / ".index.html.3fj2.tmp",
                  out / "assets" / ".style.css.q1w2.tmp"]  # left by a build killed mid-write
     for path in leftovers:
         path.write_text("<html><body>half")
-    write(out / "assets" / "old-theme.css", "/* no longer in the theme */\n")
     result = build_beside_good(project_dir)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["good-letters.html",
-                                                                    "good-plan.html",
-                                                                    "good.html"]
-    assert sorted(p.name for p in (out / "owners").iterdir()) == ["dana-reyes.html",
-                                                                  "sam-okafor.html"]
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == [
+        "good-letters.html", "good-plan.html", "good.html", "lost-plan.html", "notes.html"]
+    assert sorted(p.name for p in (out / "owners").iterdir()) == [
+        "dana-reyes.html", "sam-okafor.html", "team.pdf"]
+    assert all(path.exists() for path in [*theirs, edited])
     assert not any(path.exists() for path in leftovers)
-    assert not (out / "assets" / "old-theme.css").exists()
+    assert "Gone Client" not in (out / "index.html").read_text()
+
+
+def test_after_the_state_is_lost_pages_of_removed_accounts_stay(project_dir):
+    gone = FULL_ACCOUNT.replace("Northwind Freight", "Gone Client")
+    write(project_dir / "content" / "accounts" / "gone.md", gone)
+    assert build_beside_good(project_dir).exit_code == 0
+    (project_dir / "content" / "accounts" / "gone.md").unlink()
+    shutil.rmtree(project_dir / ".winback-cache")  # nothing says the build wrote them
+    assert build_beside_good(project_dir).exit_code == 0
+    out = project_dir / "output"
+    assert (out / "accounts" / "gone.html").exists()
     assert "Gone Client" not in (out / "index.html").read_text()
 
 
@@ -214,7 +231,8 @@ def test_clean_builds_sweep_too(project_dir):
     write(project_dir / "content" / "accounts" / "gone.md", FULL_ACCOUNT)
     assert build_beside_good(project_dir, pdf=True).exit_code == 0
     (project_dir / "content" / "accounts" / "gone.md").unlink()
-    assert build_beside_good(project_dir, "--clean").exit_code == 0
+    cleaned = build_beside_good(project_dir, "--clean")
+    assert cleaned.exit_code == 0, cleaned.stderr
     names = sorted(p.name for p in (project_dir / "output" / "accounts").iterdir())
     # --no-pdf keeps the briefs of current accounts
     assert names == ["good-letters.html", "good-letters.pdf", "good-plan.html", "good-plan.pdf",
@@ -249,9 +267,10 @@ def test_a_folder_built_by_another_project_is_refused_unless_forced(tmp_path):
                                                                     "acme.html"]
     forced = run_cli(second, "build", "--no-pdf", "--out", str(out), "--force")
     assert forced.exit_code == 0, forced.stderr
-    assert sorted(p.name for p in (out / "accounts").iterdir()) == ["beta-letters.html",
-                                                                    "beta-plan.html",
-                                                                    "beta.html"]
+    # --force writes over the folder; the first project's pages are not its own to remove
+    assert sorted(p.name for p in (out / "accounts").iterdir()) == [
+        "acme-letters.html", "acme-plan.html", "acme.html", "beta-letters.html",
+        "beta-plan.html", "beta.html"]
     assert run_cli(second, "build", "--no-pdf", "--out", str(out)).exit_code == 0
 
 

@@ -158,7 +158,7 @@ def test_portfolio_is_right_when_the_kept_dossiers_are_lost(project_dir, add_acc
     for number in range(3):
         add_account(f"a{number}", account_text(number, 10 + number))
     build(open_project(project_dir), BuildOptions(**OPTIONS))
-    for kept in (project_dir / ".winback-cache").rglob("*.pickle"):
+    for kept in (project_dir / ".winback-cache").rglob("*.json"):
         kept.unlink()
     add_account("a1", account_text(1, 777))
     build(open_project(project_dir), BuildOptions(**OPTIONS))

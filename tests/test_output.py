@@ -179,7 +179,7 @@ def test_a_damaged_kept_summary_never_reaches_the_calendar(project):
     write(project / "content" / "accounts" / "beta.md",
           FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight"))
     assert build(project).exit_code == 0
-    kept = Cache(open_project(project)).folder / "summaries" / "acme.pickle"
+    kept = Cache(open_project(project)).folder / "summaries" / "acme.json"
     data = kept.read_bytes()
     assert data.count(b"Win-back meeting: Northwind") == 1
     kept.write_bytes(data.replace(b"Win-back meeting: Northwind", b"Win-back meeting: Northwine"))

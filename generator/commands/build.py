@@ -44,7 +44,9 @@ from generator.outputs import (
     account_emails,
     account_pages,
     account_prints,
+    PrintKey,
 )
+from generator.pdfnotes import MISSING, STALE, linked, with_notes, without_notes
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all
 from generator.pipeline import (
     AccountTask,
@@ -146,6 +148,9 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
     except BuildDateError as exc:
         return _stop(report, Problem(project.root, 0, 0, "", str(exc), DATE_HINT),
                      "no date to build for")
+    missing = project.missing_accounts()
+    if missing is not None:
+        return _stop(report, missing, "the accounts folder is missing")
     refused = output_refusal(project, options.force)
     if refused is not None:
         return _stop(report, refused, "the output folder is refused")
@@ -159,6 +164,7 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
             ThemeFiles(run).make()
             if options.pdf:
                 PrintedPages(run).make()
+                run.clear_pdf_notes()
             run.finish()
     return report
 
@@ -238,10 +244,18 @@ class Run:
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
+        before = self.cache.load()
+        # What the PDFs on disk were printed from, even after --clean: a page must not
+        # call a PDF current, or older, without knowing.
+        self.printed_before = {path: record.key for path, record in before.outputs.items()
+                               if path.endswith(".pdf")}
+        # What the sweep may remove: files of ours, as written, and nothing else.
+        self.made_before = {path: record.stat for path, record in before.outputs.items()}
         if options.clean:
             self.keep_state(self.cache.clear)
-        self.previous = State() if options.clean else self.cache.load()
-        if self.cache.damaged:
+            self.cache.loaded = None  # nothing saved now: the next save must write
+        self.previous = State() if options.clean else before
+        if self.cache.damaged and not options.clean:
             report.problems.append(Problem(
                 self.cache.state_file, 0, 0, "", f"the build state {self.cache.damaged}",
                 "nothing to do: this build starts afresh and saves a sound one",
@@ -268,33 +282,56 @@ class Run:
         self.report.problems.extend(problem_from_dict(p) for p in record.problems)
         self._count(output)
 
-    def carry(self, output: Output) -> None:
+    def carry(self, output: Output, stale: bool = False) -> None:
         """Keep tracking an output that this build neither remade nor checked (a brief
-        under --no-pdf): it stays, and a later build decides whether it is current."""
-        if output.path in self.previous.outputs:
-            self.state.outputs[output.path] = self.previous.outputs[output.path]
+        under --no-pdf): it stays, and a later build decides whether it is current.
+        `stale`: known to be out of date, so that no later build takes it as current."""
+        record = self.previous.outputs.get(output.path)
+        if record is not None:
+            self.state.outputs[output.path] = (dataclasses.replace(record, key="") if stale
+                                               else record)
         else:  # after --clean: left alone, untracked, and remade by the next build with PDFs
             self.untracked.add(output.path)
 
     def written(self, output: Output, key: str, stat: list[int],
-                problems: list[Problem] = ()) -> None:
+                problems: list[Problem] = (), notes: bool = False) -> None:
         """Record an output written (here or by a worker) from inputs with this key."""
         self.state.outputs[output.path] = OutputRecord(
-            key, stat, output.group, [problem_to_dict(p) for p in problems])
+            key, stat, output.group, [problem_to_dict(p) for p in problems], notes)
         self.report.made[output.kind] += 1
         self._count(output)
 
     def write(self, output: Output, data: str | bytes, key: str,
-              problems: list[Problem] = ()) -> bool:
+              problems: list[Problem] = (), notes: bool = False) -> bool:
         """Write and record an output; a failure (disk full, permissions) is reported,
         not raised, and leaves the previous file as it was."""
         try:
             self.out.write(output.path, data)
-            self.written(output, key, stat_of(self.out.root / output.path), problems)
+            self.written(output, key, stat_of(self.out.root / output.path), problems, notes)
             return True
         except OSError as exc:
             self.report.problems.append(write_failure(self.out.root / output.path, exc))
             return False
+
+    def pdf_notes(self) -> PdfNotes | None:
+        """What the workers need to note PDFs older than their pages: only when this build
+        does not print them (a build that prints makes every PDF current)."""
+        if self.options.pdf:
+            return None
+        return PdfNotes(self.keys.printing(self.project.config.pdf_variant),
+                        self.printed_before)
+
+    def clear_pdf_notes(self) -> None:
+        """Empty the notes of pages whose PDFs this build printed again."""
+        for path, record in list(self.state.outputs.items()):
+            if record.notes:
+                page = self.out.root / path
+                try:
+                    self.out.write(path, without_notes(page.read_text(encoding="utf-8")))
+                    self.state.outputs[path] = dataclasses.replace(
+                        record, stat=stat_of(page), notes=False)
+                except OSError as exc:
+                    self.report.problems.append(write_failure(page, exc))
 
     def remove(self, path: str) -> None:
         self.out.remove(path)
@@ -322,14 +359,13 @@ class Run:
         self.cache.save(self.state)
 
     def _sweep(self) -> None:
-        """Remove what the build owns by name but did not make or keep: pages of accounts
-        and owners that are gone (even when the state that listed them was lost), and
-        theme files the theme no longer has."""
-        for folder in paths.OWNED_FOLDERS:
-            for name in self.out.files(folder):
-                if name not in self.state.outputs and name not in self.untracked:
-                    self.out.remove(name)
-                    log.debug("removed %s, which nothing makes any more", name)
+        """Remove what an earlier build of this project wrote and this one neither made nor
+        kept: pages of accounts and owners that are gone, theme files the theme no longer
+        has. A file the build state does not list as ours is never touched."""
+        for name in sorted(set(self.made_before) - set(self.state.outputs) - self.untracked):
+            if unchanged(self.out.root / name, self.made_before[name]):
+                self.out.remove(name)
+                log.debug("removed %s, which nothing makes any more", name)
 
     def keep_state(self, change: Callable[[], None]) -> None:
         """Change the build state; failing (a read-only project, say) costs only the speed
@@ -359,6 +395,7 @@ class _Made:
     written: dict[str, list[int]] = field(default_factory=dict)  # page -> size and time
     write_failed: bool = False
     drafts: list[str] = field(default_factory=list)  # the letters with an email draft
+    noted: list[str] = field(default_factory=list)  # pages that say a PDF is older or missing
 
 
 class AccountPages:
@@ -391,7 +428,8 @@ class AccountPages:
         if run.options.progress:
             run.options.progress.start(len(stale), "Dossiers")
         for_each_account(run.project, stale, _AccountWorker,
-                         (run.project, run.when, run.options.strict), run.options.jobs,
+                         (run.project, run.when, run.options.strict, run.pdf_notes()),
+                         run.options.jobs,
                          self._made, lambda task, problem: _Made(task.path, task.key, [problem],
                                                                  None))
 
@@ -435,14 +473,7 @@ class AccountPages:
         record = InputRecord(made.key, made.templates,
                              [problem_to_dict(p) for p in made.problems], drafts=made.drafts)
         if made.write_failed:
-            # The old pages stay, tracked, with a key that can never match: the next build
-            # tries again.
-            record = InputRecord("", failed=made.problems[-1].headline(run.project.root))
-            before = run.previous.accounts.get(slug)
-            for output in (*account_files(slug, made.path, before.drafts if before else []),
-                           *account_prints(slug, made.path)):
-                run.carry(output)
-            run.report.failed.append(slug)
+            record = self._kept_after_failed_write(made)
         elif made.summary is None:
             # A dossier that no longer matches its file would mislead, and the build must
             # equal a clean one: its pages go (by the sweep), and its kept summary.
@@ -460,10 +491,34 @@ class AccountPages:
         if run.options.progress:
             run.options.progress.advance()
 
+    def _kept_after_failed_write(self, made: _Made) -> InputRecord:
+        """The account's pages as the last build left them, tracked with a key that can
+        never match (the next build tries again); the portfolio keeps listing the account
+        from its kept summary, so that one full disk never empties the calendar."""
+        run, slug = self.run, made.path.stem
+        failed = made.problems[-1].headline(run.project.root)
+        before = run.previous.accounts.get(slug)
+        run.report.failed.append(slug)
+        for output in account_prints(slug, made.path):
+            run.carry(output)
+        if before is None or (before.failed and not before.kept):
+            return InputRecord("", failed=failed)
+        for page in account_files(slug, made.path, before.drafts):
+            if page.path in run.previous.outputs:
+                run.reuse(page)
+            else:
+                run.carry(page)
+        run.report.kept.append(slug)
+        run.report.built.append(slug)
+        self._printable(slug, made.path)
+        return InputRecord("", before.templates, [problem_to_dict(p) for p in made.problems],
+                           failed, kept=True,
+                           drafts=before.drafts)
+
     def _written(self, made: _Made) -> None:
         run, slug = self.run, made.path.stem
         for page in account_files(slug, made.path, made.drafts):
-            run.written(page, made.key, made.written[page.path])
+            run.written(page, made.key, made.written[page.path], notes=page.path in made.noted)
         for brief in account_prints(slug, made.path):
             run.carry(brief)  # until the printed pages decide
         self.fresh[slug] = made.summary
@@ -503,8 +558,9 @@ class _AccountWorker:
     process. Writing here, not in the parent, spreads the file creation (much of a cold
     build) over the workers too."""
 
-    def __init__(self, project: Project, when: BuildDate, strict: bool) -> None:
-        self.project, self.when, self.strict = project, when, strict
+    def __init__(self, project: Project, when: BuildDate, strict: bool,
+                 notes: PdfNotes | None) -> None:
+        self.project, self.when, self.strict, self.notes = project, when, strict, notes
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
         self.cache = Cache(project)
@@ -542,6 +598,9 @@ class _AccountWorker:
             return _Made(task.path, task.key, [*problems, internal(task.path, "rendering", exc)],
                          None)
         templates = self.renderer.used()
+        noted: list[str] = []
+        if self.notes is not None:
+            pages, noted = self.notes.fill(pages, dossier.slug, task.path, self.out.root)
         written: dict[str, list[int]] = {}
         for name, html in pages.items():
             try:
@@ -555,7 +614,32 @@ class _AccountWorker:
         with contextlib.suppress(OSError):  # without it the portfolio makes it again
             self.cache.save_summary(summary)
         return _Made(task.path, task.key, problems, summary, templates, written,
-                     drafts=[letter.key for letter in drafted])
+                     drafts=[letter.key for letter in drafted], noted=noted)
+
+
+@dataclass(frozen=True)
+class PdfNotes:
+    """For a build that does not print: what each PDF on disk was printed from, to note on
+    an account's pages the PDFs that no longer match them, or that were never made."""
+
+    key: PrintKey
+    printed: dict[str, str]  # a PDF's path -> the key of the page it was printed from
+
+    def fill(self, pages: dict[str, str | bytes], slug: str, source: Path,
+             root: Path) -> tuple[dict[str, str | bytes], list[str]]:
+        """The pages with their notes, and which pages have one."""
+        notes = {}
+        for page, pdf in zip(account_pages(slug, source), account_prints(slug, source),
+                             strict=True):
+            if not (root / pdf.path).exists():
+                notes[pdf.path] = MISSING
+            elif self.printed.get(pdf.path) != self.key.of(pages[page.path]):
+                notes[pdf.path] = STALE
+        if not notes:
+            return pages, []
+        filled = {path: with_notes(html, notes) if isinstance(html, str) else html
+                  for path, html in pages.items()}
+        return filled, [path for path, html in filled.items() if html != pages[path]]
 
 
 def account_files(slug: str, source: Path, drafts: list[str]) -> tuple[Output, ...]:
@@ -611,10 +695,6 @@ class PortfolioPages:
             run.report.problems.append(internal(run.project.accounts_dir, "making the "
                                                 "portfolio", exc))
             return
-        if not run.options.pdf:
-            # Printed pages that no longer match the portfolio: kept as files, but no longer
-            # tracked, so that the next build with PDFs makes them again.
-            run.untracked.update(o.path for o in outputs if KINDS[o.kind].pdf)
         self._make(summary, inputs)
 
     def _whole(self, outputs: list[Output]) -> bool:
@@ -636,6 +716,9 @@ class PortfolioPages:
         # Each page is made and written on its own: one that fails is reported, the others
         # are still written, and the next build tries again.
         for output, make in self._pages(summary, source):
+            if KINDS[output.kind].pdf and not run.options.pdf:
+                run.carry(output, stale=True)  # kept as it is until a build with PDFs
+                continue
             try:
                 data = make()
             except RenderError as exc:
@@ -649,7 +732,10 @@ class PortfolioPages:
             if KINDS[output.kind].pdf:
                 run.printable.append(Printable(output, html=data))
                 run.carry(output)
-            elif not run.write(output, data, inputs):
+                continue
+            notes = {} if run.options.pdf or not isinstance(data, str) else self._unprinted(data)
+            if not run.write(output, with_notes(data, notes) if notes else data, inputs,
+                             notes=bool(notes)):
                 record.key = ""
         record.templates = run.renderer.used()
         if record.key:
@@ -662,16 +748,19 @@ class PortfolioPages:
         yield (Output(paths.CALENDAR, "calendar", PORTFOLIO, source),
                lambda: calendar(summary.title, [d.events for d in sorted(
                    summary.accounts, key=lambda d: d.slug)]))
-        printed = run.options.pdf  # the HTML of a printed page is made only to print it
-        if printed:
-            yield (Output(paths.PORTFOLIO_PDF, "portfolio-pdf", PORTFOLIO, source),
-                   lambda: run.renderer.portfolio_print(summary))
+        yield (Output(paths.PORTFOLIO_PDF, "portfolio-pdf", PORTFOLIO, source),
+               lambda: run.renderer.portfolio_print(summary))
         for owner in summary.owners:
             yield (Output(paths.owner(owner.slug), "owner", PORTFOLIO, source),
                    lambda owner=owner: run.renderer.owner(owner, summary))
-            if printed:
-                yield (Output(paths.owner_pdf(owner.slug), "owner-pdf", PORTFOLIO, source),
-                       lambda owner=owner: run.renderer.owner_print(owner, summary))
+            yield (Output(paths.owner_pdf(owner.slug), "owner-pdf", PORTFOLIO, source),
+                   lambda owner=owner: run.renderer.owner_print(owner, summary))
+
+    def _unprinted(self, page: str) -> dict[str, str]:
+        """The notes of a portfolio page made without its PDFs: every one it links is older
+        than it (the PDFs are remade with the pages), or was never printed."""
+        root = self.run.out.root
+        return {pdf: STALE if (root / pdf).exists() else MISSING for pdf in linked(page)}
 
     def _failed(self) -> list[FailedAccount]:
         run = self.run
@@ -730,7 +819,7 @@ class PrintedPages:
                 continue
             base = run.out.target(printable.page or printable.pdf.path)
             todo[printable.pdf.path] = (printable.pdf, key)
-            jobs.append(PdfJob(printable.pdf.path, html, base.as_uri()))
+            jobs.append(PdfJob(printable.pdf.path, without_notes(html), base.as_uri()))
         settings = PdfSettings(
             allowed_roots=(run.project.root, run.out.root, builtin_theme().resolve()),
             variant=variant, time_limit=run.project.config.pdf_time_limit)

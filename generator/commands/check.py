@@ -93,6 +93,8 @@ def check(project: Project, paths: tuple[Path, ...] = (),
     not recorded); without it, nothing is counted."""
     chosen = account_paths(project, paths)
     others = [p for p in project.account_files() if p not in chosen.accounts] if paths else []
-    return CheckReport(chosen.files, [*project.problems, *chosen.said,
+    missing = project.missing_accounts()
+    return CheckReport(chosen.files, [*project.problems, *([missing] if missing else []),
+                                      *chosen.said,
                                       *check_accounts(project, chosen.accounts, others, when)])
 

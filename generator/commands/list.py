@@ -60,8 +60,10 @@ def collect(project: Project, today: dt.date | None = None
             ) -> tuple[Portfolio | None, BuildReport]:
     """The portfolio of every account, as the build would make it, without writing any
     page: what `list` and `today` print."""
-    report = BuildReport(project.output_dir, problems=list(project.problems))
-    if not project.ok:
+    missing = project.missing_accounts()
+    report = BuildReport(project.output_dir,
+                         problems=[*project.problems, *([missing] if missing else [])])
+    if not report.ok:
         return None, report
     try:
         when = build_date(today)
