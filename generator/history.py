@@ -14,6 +14,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.load import links_out
+
 RECENT = 5  # changes shown per file
 RECORD, FIELD = "\x1e", "\x1f"
 
@@ -51,7 +53,11 @@ class RepoHistory:
     files: dict[Path, FileHistory] = field(default_factory=dict)
 
     def of(self, path: Path) -> FileHistory | None:
-        return self.files.get(path.resolve()) if self.available else None
+        """The history of an account file; a link within its folder has its target's."""
+        if not self.available:
+            return None
+        return self.files.get(path.resolve() if path.is_symlink() and not links_out(path)
+                              else _key(path))
 
 
 def read_history(accounts_dir: Path) -> RepoHistory:
@@ -71,17 +77,21 @@ def read_history(accounts_dir: Path) -> RepoHistory:
         commit, date, author, subject = header.split(FIELD, 3)
         change = Change(commit, dt.date.fromisoformat(date), author, subject)
         for name in filter(None, names.splitlines()):
-            found = changes.setdefault((root / name).resolve(), [])
+            found = changes.setdefault(name, [])
             if len(found) < RECENT:
                 found.append(change)
     status = _git(accounts_dir, "status", "--porcelain", "--no-renames", "--", ".") or ""
-    edited = {(root / line[3:]).resolve() for line in status.splitlines() if len(line) > 3}
-    files = {path: FileHistory(tuple(found), path in edited, str(root),
-                               path.relative_to(root).as_posix())
-             for path, found in changes.items()}
-    for path in edited - files.keys():
-        files[path] = FileHistory((), True, str(root), path.relative_to(root).as_posix())
+    edited = {line[3:] for line in status.splitlines() if len(line) > 3}
+    files = {_key(root / name): FileHistory(tuple(changes.get(name, ())), name in edited,
+                                            str(root), name)
+             for name in changes.keys() | edited}
     return RepoHistory(True, "", files)
+
+
+def _key(path: Path) -> Path:
+    """A file's path with its folders resolved, but not the file: a link named like an
+    account stays the link, wherever it leads (git keeps the link, not what it names)."""
+    return path.parent.resolve() / path.name
 
 
 def _git(where: Path, *args: str) -> str | None:

@@ -1,0 +1,74 @@
+"""What comes from git: account files that are links, commit messages of any bytes,
+repository-configured commands that must never run, and a repository git refuses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, git, run_cli, write
+
+from generator.commands.serve import DevServer, ServeOptions
+from generator.history import read_history
+
+LINKS = ("committed", "untracked", "dangling")
+LINK_HINT = "outside its folder (copy the account into content/accounts/ instead of linking to it)"
+
+
+@pytest.fixture
+def linked(project_dir: Path, tmp_path_factory) -> Path:
+    """A repository with a good account beside three links out of content/accounts/:
+    one committed, one untracked and one leading nowhere."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    write(elsewhere / "client.md", MINIMAL_ACCOUNT)
+    accounts = project_dir / "content" / "accounts"
+    write(accounts / "good.md", FULL_ACCOUNT)
+    git(project_dir, "init", "-q", "-b", "main")
+    (accounts / "committed.md").symlink_to(elsewhere / "client.md")
+    (accounts / "dangling.md").symlink_to(elsewhere / "gone.md")
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "-m", "Accounts")
+    (accounts / "untracked.md").symlink_to(elsewhere / "client.md")
+    return project_dir
+
+
+def said_of_links(output: str) -> set[str]:
+    return {name for name in LINKS if f"{name}.md: the file links to " in output
+            and LINK_HINT in output}
+
+
+DAY = ("--today", TODAY.isoformat())
+
+
+@pytest.mark.parametrize(("command", "reported"), [
+    (("build", "--no-pdf", *DAY), LINKS),
+    (("pdf", "good", "committed", *DAY), ("committed",)),  # only the files it names
+    (("list",), LINKS),
+    (("check",), LINKS)])
+def test_links_out_of_the_accounts_folder_are_reported_by_every_command(linked, command,
+                                                                        reported):
+    result = run_cli(linked, *command)
+    assert result.exit_code == 1, result.output
+    assert said_of_links(result.stderr) == set(reported), result.stderr
+    if command[0] == "list":
+        assert "Northwind Freight" in result.stdout
+    elif command[0] != "check":
+        assert (linked / "output" / "accounts" / "good.html").is_file()
+        assert not (linked / "output" / "accounts" / "committed.html").exists()
+
+
+def test_links_out_of_the_accounts_folder_are_reported_by_serve(linked):
+    dev = DevServer(linked, ServeOptions(port=0, today=TODAY))
+    problems = dev.rebuild()
+    assert said_of_links("\n".join(p.headline(linked) for p in problems)) == set(LINKS)
+    assert not any("fault in winback" in p.hint for p in problems)
+    assert (linked / "output" / "accounts" / "good.html").is_file()
+
+
+def test_a_link_within_the_accounts_folder_has_the_history_of_what_it_names(linked):
+    accounts = linked / "content" / "accounts"
+    (accounts / "alias.md").symlink_to("good.md")
+    repo = read_history(accounts)
+    assert repo.of(accounts / "alias.md") == repo.of(accounts / "good.md")
+    assert repo.of(accounts / "good.md").last.subject == "Accounts"
+    assert repo.of(accounts / "committed.md").name == "content/accounts/committed.md"
