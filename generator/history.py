@@ -12,12 +12,14 @@ import datetime as dt
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from itertools import islice, takewhile
 from pathlib import Path
 
 from generator.load import links_out
 
 RECENT = 5  # changes shown per file
-RECORD, FIELD = "\x1e", "\x1f"
+HEADER_FIELDS = ("%h", "%as", "%an", "%s")  # a commit: short hash, day, author, subject
+HEADER = "%x00".join(HEADER_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -63,29 +65,38 @@ class RepoHistory:
 def read_history(accounts_dir: Path) -> RepoHistory:
     if shutil.which("git") is None:
         return RepoHistory(False, "git is not installed")
-    top = _git(accounts_dir, "rev-parse", "--show-toplevel")
+    top = _line(_git(accounts_dir, "rev-parse", "--show-toplevel"))
     if top is None:
         return RepoHistory(False, "the project is not a git repository")
-    if _git(accounts_dir, "rev-parse", "--is-shallow-repository") == "true":
+    if _line(_git(accounts_dir, "rev-parse", "--is-shallow-repository")) == "true":
         return RepoHistory(False, "the repository is a shallow clone, so its history is incomplete")
     root = Path(top).resolve()
-    log = _git(accounts_dir, "log", f"--format={RECORD}%h{FIELD}%as{FIELD}%an{FIELD}%s",
-               "--name-only", "--no-renames", "--", ".") or ""
-    changes: dict[Path, list[Change]] = {}
-    for record in log.split(RECORD)[1:]:
-        header, _, names = record.partition("\n")
-        commit, date, author, subject = header.split(FIELD, 3)
-        change = Change(commit, dt.date.fromisoformat(date), author, subject)
-        for name in filter(None, names.splitlines()):
-            found = changes.setdefault(name, [])
-            if len(found) < RECENT:
-                found.append(change)
-    status = _git(accounts_dir, "status", "--porcelain", "--no-renames", "--", ".") or ""
-    edited = {line[3:] for line in status.splitlines() if len(line) > 3}
+    changes = _changes(_git(accounts_dir, "log", "-z", f"--format=%x00{HEADER}", "--name-only",
+                            "--no-renames", "--", ".") or "")
+    status = _git(accounts_dir, "status", "-z", "--porcelain", "--no-renames", "--", ".") or ""
+    edited = {entry[3:] for entry in status.split("\0") if len(entry) > 3}
     files = {_key(root / name): FileHistory(tuple(changes.get(name, ())), name in edited,
                                             str(root), name)
              for name in changes.keys() | edited}
     return RepoHistory(True, "", files)
+
+
+def _changes(log: str) -> dict[str, list[Change]]:
+    """The recent changes of each file, by its name in the repository, from `git log -z`
+    with the format `%x00` HEADER and `--name-only`: each commit is an empty field, the
+    fields of HEADER, then its file names up to the next commit's empty field (a name is
+    never empty, and no field can hold a NUL, whatever a commit message says)."""
+    fields = iter(log.split("\0")[1:])
+    changes: dict[str, list[Change]] = {}
+    while len(header := list(islice(fields, len(HEADER_FIELDS)))) == len(HEADER_FIELDS):
+        commit, date, author, subject = header
+        change = Change(commit, dt.date.fromisoformat(date), author, subject)
+        for index, name in enumerate(takewhile(bool, fields)):
+            # git writes a newline between a commit's header and its first name.
+            found = changes.setdefault(name.removeprefix("\n") if index == 0 else name, [])
+            if len(found) < RECENT:
+                found.append(change)
+    return changes
 
 
 def _key(path: Path) -> Path:
@@ -96,10 +107,14 @@ def _key(path: Path) -> Path:
 
 def _git(where: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-c", "core.quotePath=false", "-C", str(where), *args],
+        done = subprocess.run(["git", "-C", str(where), *args],
                               capture_output=True, text=True,
                               encoding="utf-8", errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    # Only newlines are trimmed: str.strip() would also eat the record separators.
-    return done.stdout.strip("\n") if done.returncode == 0 else None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _line(output: str | None) -> str | None:
+    """The one line a command printed, without its newline."""
+    return output.removesuffix("\n") if output is not None else None

@@ -72,3 +72,22 @@ def test_a_link_within_the_accounts_folder_has_the_history_of_what_it_names(link
     assert repo.of(accounts / "alias.md") == repo.of(accounts / "good.md")
     assert repo.of(accounts / "good.md").last.subject == "Accounts"
     assert repo.of(accounts / "committed.md").name == "content/accounts/committed.md"
+
+
+def test_commit_messages_of_any_bytes_are_read_as_they_are(project_dir, add_account):
+    git(project_dir, "init", "-q", "-b", "main")
+    add_account("northwind", FULL_ACCOUNT)
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "-m", "Split\x1eon\x1fthese\nand a second line")
+    path = add_account("harlow", MINIMAL_ACCOUNT)
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "--allow-empty-message", "-m", "")
+    path.write_text(path.read_text() + "\n## History\n- 2026-11-20: Called.\n")
+    git(project_dir, "commit", "-q", "-am", "Harlow: called\x1e")
+    result = run_cli(project_dir, "build", "--no-pdf", *DAY)
+    assert result.exit_code == 0, result.output
+    northwind = (project_dir / "output" / "accounts" / "northwind.html").read_text()
+    assert "Dana Reyes: Split\x1eon\x1fthese and a second line <code>" in northwind
+    harlow = (project_dir / "output" / "accounts" / "harlow.html").read_text()
+    assert "Dana Reyes: Harlow: called\x1e <code>" in harlow
+    assert "Dana Reyes:  <code>" in harlow  # the commit without a message
