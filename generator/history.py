@@ -9,17 +9,28 @@ is no history and the dossiers say why instead of showing wrong dates.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass, field
 from itertools import islice, takewhile
 from pathlib import Path
 
-from generator.load import links_out
+from generator.load import MAX_FILE_BYTES, is_regular, links_out
 
 RECENT = 5  # changes shown per file
 HEADER_FIELDS = ("%h", "%as", "%an", "%s")  # a commit: short hash, day, author, subject
 HEADER = "%x00".join(HEADER_FIELDS)
+# A repository's settings can name programs for git to run: in a project cloned from
+# someone else's pull request they are theirs. Each one the commands here could reach is
+# turned off, and only commands that read (never `git status`, which runs filters) are run.
+SAFE = ("--no-pager",
+        "-c", "core.fsmonitor=false",  # the watcher that status and diff would start
+        "-c", "core.hooksPath=/dev/null",  # hooks
+        "-c", "log.showSignature=false",  # would run gpg.program on signed commits
+        "-c", "safe.bareRepository=explicit")  # a bare repository committed as plain files
+SAFE_ENV = {"GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
 
 
 @dataclass(frozen=True)
@@ -45,21 +56,30 @@ class FileHistory:
         """The file as it was committed in `commit`; None when git cannot say."""
         if not (self.repository and self.name):
             return None
-        return _git(Path(self.repository), "show", f"{commit}:{self.name}")
+        return _git(Path(self.repository), "cat-file", "blob", f"{commit}:{self.name}")
 
 
 @dataclass(frozen=True)
 class RepoHistory:
     available: bool
     reason: str = ""  # why not, when not available
-    files: dict[Path, FileHistory] = field(default_factory=dict)
+    root: Path | None = None  # the repository's folder
+    names: dict[Path, str] = field(default_factory=dict)  # path here -> name in the repository
+    changes: dict[str, tuple[Change, ...]] = field(default_factory=dict)  # by name, newest first
+    blobs: dict[str, str] = field(default_factory=dict)  # by name: its object id, as committed
 
     def of(self, path: Path) -> FileHistory | None:
         """The history of an account file; a link within its folder has its target's."""
         if not self.available:
             return None
-        return self.files.get(path.resolve() if path.is_symlink() and not links_out(path)
-                              else _key(path))
+        if path.is_symlink() and not links_out(path):
+            path = path.resolve()
+        key = _key(path)
+        name = self.names.get(key) or _name_in(key, self.root)
+        if name is None:
+            return None
+        return FileHistory(self.changes.get(name, ()), _edited(key, self.blobs.get(name)),
+                           str(self.root), name)
 
 
 def read_history(accounts_dir: Path) -> RepoHistory:
@@ -73,12 +93,10 @@ def read_history(accounts_dir: Path) -> RepoHistory:
     root = Path(top).resolve()
     changes = _changes(_git(accounts_dir, "log", "-z", f"--format=%x00{HEADER}", "--name-only",
                             "--no-renames", "--", ".") or "")
-    status = _git(accounts_dir, "status", "-z", "--porcelain", "--no-renames", "--", ".") or ""
-    edited = {entry[3:] for entry in status.split("\0") if len(entry) > 3}
-    files = {_key(root / name): FileHistory(tuple(changes.get(name, ())), name in edited,
-                                            str(root), name)
-             for name in changes.keys() | edited}
-    return RepoHistory(True, "", files)
+    blobs = _blobs(_git(accounts_dir, "ls-tree", "-r", "-z", "--full-name", "HEAD", "--", ".")
+                   or "")
+    names = {_key(root / name): name for name in changes.keys() | blobs.keys()}
+    return RepoHistory(True, "", root, names, changes, blobs)
 
 
 def _changes(log: str) -> dict[str, list[Change]]:
@@ -87,16 +105,59 @@ def _changes(log: str) -> dict[str, list[Change]]:
     fields of HEADER, then its file names up to the next commit's empty field (a name is
     never empty, and no field can hold a NUL, whatever a commit message says)."""
     fields = iter(log.split("\0")[1:])
-    changes: dict[str, list[Change]] = {}
+    changes: dict[str, tuple[Change, ...]] = {}
     while len(header := list(islice(fields, len(HEADER_FIELDS)))) == len(HEADER_FIELDS):
         commit, date, author, subject = header
         change = Change(commit, dt.date.fromisoformat(date), author, subject)
         for index, name in enumerate(takewhile(bool, fields)):
             # git writes a newline between a commit's header and its first name.
-            found = changes.setdefault(name.removeprefix("\n") if index == 0 else name, [])
+            name = name.removeprefix("\n") if index == 0 else name
+            found = changes.get(name, ())
             if len(found) < RECENT:
-                found.append(change)
+                changes[name] = (*found, change)
     return changes
+
+
+def _blobs(tree: str) -> dict[str, str]:
+    """The object id of each file, by name, from `git ls-tree -r -z`: entries of
+    '<mode> blob <id>' and a tab before the name."""
+    blobs = {}
+    for entry in filter(None, tree.split("\0")):
+        about, _, name = entry.partition("\t")
+        mode_type_id = about.split(" ")
+        if len(mode_type_id) == 3 and mode_type_id[1] == "blob":
+            blobs[name] = mode_type_id[2]
+    return blobs
+
+
+def _edited(path: Path, blob: str | None) -> bool:
+    """The file here is not the one last committed. The object id git would give it is
+    computed from its bytes, as git hashes them without the repository's filters: asking
+    git (`git status`) would run the filters and the fsmonitor command the repository
+    names. A checkout that wrote CRLF line endings (core.autocrlf) matches LF committed."""
+    if blob is None:
+        return True
+    try:
+        if path.is_symlink():  # git keeps where a link leads, and so is it compared
+            data = os.fsencode(os.readlink(path))
+        elif is_regular(path) and path.stat().st_size <= MAX_FILE_BYTES:
+            data = path.read_bytes()
+        else:
+            return True
+    except OSError:
+        return True
+    return blob not in {_object_id(data, blob), _object_id(data.replace(b"\r\n", b"\n"), blob)}
+
+
+def _object_id(data: bytes, like: str) -> str:
+    """git's id of a file of these bytes, in the hash of the id `like` (SHA-1, or SHA-256
+    in a repository made with --object-format=sha256)."""
+    algorithm = hashlib.sha1 if len(like) == 40 else hashlib.sha256
+    return algorithm(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _name_in(path: Path, root: Path) -> str | None:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else None
 
 
 def _key(path: Path) -> Path:
@@ -107,8 +168,8 @@ def _key(path: Path) -> Path:
 
 def _git(where: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(where), *args],
-                              capture_output=True, text=True,
+        done = subprocess.run(["git", *SAFE, "-C", str(where), *args],
+                              capture_output=True, text=True, env={**os.environ, **SAFE_ENV},
                               encoding="utf-8", errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None

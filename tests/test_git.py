@@ -91,3 +91,44 @@ def test_commit_messages_of_any_bytes_are_read_as_they_are(project_dir, add_acco
     harlow = (project_dir / "output" / "accounts" / "harlow.html").read_text()
     assert "Dana Reyes: Harlow: called\x1e <code>" in harlow
     assert "Dana Reyes:  <code>" in harlow  # the commit without a message
+
+
+@pytest.fixture
+def baited(project_dir: Path, add_account) -> Path:
+    """A repository whose settings name programs for git to run, each leaving a mark in
+    `marks/` when it runs: a file-system monitor, a clean filter and a text conversion
+    that a committed .gitattributes gives to every account, and a pager. One account
+    has uncommitted edits, another errors now but built when committed."""
+    marks = project_dir / "marks"
+    marks.mkdir()
+    git(project_dir, "init", "-q", "-b", "main")
+    write(project_dir / ".gitattributes", "*.md filter=mark diff=mark\n")
+    add_account("northwind", FULL_ACCOUNT)
+    broken = add_account("harlow", MINIMAL_ACCOUNT)
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "-m", "Accounts")
+    monitor = write(project_dir / "monitor.sh", f"#!/bin/sh\ntouch {marks}/fsmonitor\n")
+    monitor.chmod(0o755)
+    for name, command in (("core.fsmonitor", str(monitor)),
+                          ("filter.mark.clean", f"touch {marks}/clean; cat"),
+                          ("filter.mark.smudge", f"touch {marks}/smudge; cat"),
+                          ("diff.mark.textconv", f"touch {marks}/textconv; cat"),
+                          ("core.pager", f"touch {marks}/pager; cat")):
+        git(project_dir, "config", name, command)
+    northwind = project_dir / "content" / "accounts" / "northwind.md"
+    northwind.write_text(northwind.read_text().replace("5200000", "5300000"))
+    broken.write_text(MINIMAL_ACCOUNT.replace("status: lost", "status: lsot"))
+    return project_dir
+
+
+def test_git_runs_none_of_the_programs_a_repository_names(baited):
+    result = run_cli(baited, "build", "--no-pdf", *DAY)
+    assert result.exit_code == 1
+    assert "harlow.md:3:9: status: 'lsot' is not one of" in result.stderr
+    harlow = (baited / "output" / "accounts" / "harlow.html").read_text()
+    assert "Harlow Dental" in harlow  # kept from the version committed, read from git
+    assert "with edits not yet committed" in (
+        baited / "output" / "accounts" / "northwind.html").read_text()
+    run_cli(baited, "check")
+    run_cli(baited, "list")
+    assert sorted(p.name for p in (baited / "marks").iterdir()) == []
