@@ -30,7 +30,10 @@ SAFE = ("--no-pager",
         "-c", "core.hooksPath=/dev/null",  # hooks
         "-c", "log.showSignature=false",  # would run gpg.program on signed commits
         "-c", "safe.bareRepository=explicit")  # a bare repository committed as plain files
-SAFE_ENV = {"GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+# Messages in English whatever the user's language, so that a refusal is known by its words.
+SAFE_ENV = {"GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+DUBIOUS = ("git refuses to read the repository, which belongs to another user "
+           "(\"dubious ownership\")")
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class FileHistory:
 class RepoHistory:
     available: bool
     reason: str = ""  # why not, when not available
+    refused: str = ""  # git's own fix, when git refuses to read a repository it distrusts
     root: Path | None = None  # the repository's folder
     names: dict[Path, str] = field(default_factory=dict)  # path here -> name in the repository
     changes: dict[str, tuple[Change, ...]] = field(default_factory=dict)  # by name, newest first
@@ -85,7 +89,10 @@ class RepoHistory:
 def read_history(accounts_dir: Path) -> RepoHistory:
     if shutil.which("git") is None:
         return RepoHistory(False, "git is not installed")
-    top = _line(_git(accounts_dir, "rev-parse", "--show-toplevel"))
+    found = _run(accounts_dir, "rev-parse", "--show-toplevel")
+    if found is not None and "dubious ownership" in found.stderr:
+        return RepoHistory(False, DUBIOUS, refused=_safe_directory_fix(found.stderr, accounts_dir))
+    top = _line(found.stdout) if found is not None and found.returncode == 0 else None
     if top is None:
         return RepoHistory(False, "the project is not a git repository")
     if _line(_git(accounts_dir, "rev-parse", "--is-shallow-repository")) == "true":
@@ -96,7 +103,7 @@ def read_history(accounts_dir: Path) -> RepoHistory:
     blobs = _blobs(_git(accounts_dir, "ls-tree", "-r", "-z", "--full-name", "HEAD", "--", ".")
                    or "")
     names = {_key(root / name): name for name in changes.keys() | blobs.keys()}
-    return RepoHistory(True, "", root, names, changes, blobs)
+    return RepoHistory(True, "", "", root, names, changes, blobs)
 
 
 def _changes(log: str) -> dict[str, list[Change]]:
@@ -166,14 +173,25 @@ def _key(path: Path) -> Path:
     return path.parent.resolve() / path.name
 
 
+def _safe_directory_fix(said: str, where: Path) -> str:
+    """The command git prints to trust the repository, or the same for `where`."""
+    return next((line.strip() for line in said.splitlines()
+                 if line.strip().startswith("git config")),
+                f"git config --global --add safe.directory {where}")
+
+
 def _git(where: Path, *args: str) -> str | None:
+    done = _run(where, *args)
+    return done.stdout if done is not None and done.returncode == 0 else None
+
+
+def _run(where: Path, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        done = subprocess.run(["git", *SAFE, "-C", str(where), *args],
+        return subprocess.run(["git", *SAFE, "-C", str(where), *args],
                               capture_output=True, text=True, env={**os.environ, **SAFE_ENV},
                               encoding="utf-8", errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    return done.stdout if done.returncode == 0 else None
 
 
 def _line(output: str | None) -> str | None:

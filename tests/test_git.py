@@ -132,3 +132,29 @@ def test_git_runs_none_of_the_programs_a_repository_names(baited):
     run_cli(baited, "check")
     run_cli(baited, "list")
     assert sorted(p.name for p in (baited / "marks").iterdir()) == []
+
+
+def test_a_repository_git_distrusts_is_named_with_gits_fix_and_pages_are_kept(
+        project_dir, add_account, monkeypatch, tmp_path_factory):
+    git(project_dir, "init", "-q", "-b", "main")
+    add_account("northwind", FULL_ACCOUNT)
+    harlow = add_account("harlow", MINIMAL_ACCOUNT)
+    git(project_dir, "add", ".")
+    git(project_dir, "commit", "-q", "-m", "Accounts")
+    assert run_cli(project_dir, "build", "--no-pdf", *DAY).exit_code == 0
+    kept = (project_dir / "output" / "accounts" / "harlow.html").read_text()
+    harlow.write_text(MINIMAL_ACCOUNT.replace("status: lost", "status: lsot"))
+    # As when the repository belongs to another user (a container, a CI runner).
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path_factory.mktemp("home") / "gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    fix = f"git config --global --add safe.directory {project_dir}"
+    result = run_cli(project_dir, "build", "--no-pdf", *DAY)
+    assert result.exit_code == 1, result.output
+    said = [line for line in result.stderr.splitlines() if "dubious ownership" in line]
+    assert len(said) == 1 and f"run `{fix}`" in said[0], result.stderr
+    assert ": warning: " in said[0] and "not a git repository" not in result.output
+    assert "harlow.md:3:9: status: 'lsot' is not one of" in result.stderr
+    assert (project_dir / "output" / "accounts" / "harlow.html").read_text() == kept
+    northwind = (project_dir / "output" / "accounts" / "northwind.html").read_text()
+    assert "No file history: git refuses to read the repository" in northwind

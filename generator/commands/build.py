@@ -376,7 +376,9 @@ class AccountPages:
         for file in not_built:
             self._not_built(file)
         stale: list[AccountTask] = []
-        for task in account_tasks(run.project, files):
+        tasks, said = account_tasks(run.project, files)
+        run.report.problems.extend(said)
+        for task in tasks:
             self.tasks[task.path.stem] = task
             run.report.accounts += 1
             previous = run.previous.accounts.get(task.path.stem)
@@ -434,10 +436,12 @@ class AccountPages:
         made = dataclasses.replace(made, key=run.keys.key(made.key, made.templates))
         record = InputRecord(made.key, made.templates,
                              [problem_to_dict(p) for p in made.problems], drafts=made.drafts)
-        if made.write_failed:
+        if made.write_failed or (made.summary is None and self.tasks[slug].history_refused):
             # The old pages stay, tracked, with a key that can never match: the next build
-            # tries again.
-            record = InputRecord("", failed=made.problems[-1].headline(run.project.root))
+            # tries again (to write them; or to read the last good version from git, which
+            # refuses the repository now).
+            why = made.problems[-1] if made.write_failed else (blocking or made.problems)[0]
+            record = InputRecord("", failed=why.headline(run.project.root))
             before = run.previous.accounts.get(slug)
             for output in (*account_files(slug, made.path, before.drafts if before else []),
                            *account_prints(slug, made.path)):
