@@ -105,6 +105,11 @@ def is_regular(path: Path) -> bool:
         return False
 
 
+def links_out(path: Path) -> bool:
+    """The file is a link that leads outside its own folder."""
+    return path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve())
+
+
 def read_text(path: Path) -> SourceFile:
     """Read UTF-8 text, tolerating a byte-order mark and CRLF line endings."""
     log = ProblemLog(path)
@@ -147,7 +152,7 @@ def load_account(path: Path) -> tuple[RawAccount | None, ProblemLog]:
     build must not publish (or quote in a message) whatever a link points at, such as
     the project's .env.
     """
-    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+    if links_out(path):
         log = ProblemLog(path)
         log.error(0, 0, "", f"the file links to {path.resolve()}, outside its folder",
                   "copy the account into content/accounts/ instead of linking to it")
@@ -196,7 +201,7 @@ def owner_names_in(path: Path) -> tuple[dict[YamlPath, str], dict[YamlPath, Posi
     owners with the other files needs, read without building the rest. Nothing for a file
     that cannot be read (its own check says why) or links out of its folder."""
     nothing: tuple[dict, dict, bool] = ({}, {}, False)
-    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+    if links_out(path):
         return nothing
     source = read_text(path)
     lines = source.text.split("\n") if source.text is not None else []

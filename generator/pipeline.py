@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.derive import BuildDate, Dossier, Outdated, derive
-from generator.history import FileHistory, read_history
+from generator.history import DUBIOUS, FileHistory, read_history
 from generator.load import field_label, owner_names_in, parse_account
 from generator.portfolio import OwnerNames, owner_spelling_problems
 from generator.problems import Problem, ProblemLog, Severity
@@ -44,12 +44,26 @@ class AccountTask:
     history: FileHistory | None
     history_note: str  # why there is no history, when there is none
     key: str = ""  # the fingerprint of its inputs, for callers that keep one
+    history_refused: bool = False  # git refused the repository: the last pages are kept
 
 
-def account_tasks(project: Project, files: list[Path]) -> list[AccountTask]:
-    repo = read_history(project.accounts_dir) if files else None
-    return [AccountTask(path, repo.of(path) if repo else None, repo.reason if repo else "")
-            for path in files]
+def account_tasks(project: Project, files: list[Path]) -> tuple[list[AccountTask], list[Problem]]:
+    """A task for each account file, and what is said once about their history."""
+    if not files:
+        return [], []
+    repo = read_history(project.accounts_dir)
+    tasks = [AccountTask(path, repo.of(path), repo.reason, history_refused=bool(repo.refused))
+             for path in files]
+    return tasks, [refused_problem(project, repo.refused)] if repo.refused else []
+
+
+def refused_problem(project: Project, fix: str) -> Problem:
+    """git refuses a repository it distrusts (owned by another user: common in containers
+    and CI): said as git says it, with git's own fix."""
+    return Problem(project.root, 0, 0, "", DUBIOUS,
+                   f"if you trust it, run `{fix}`; until then the dossiers show no file "
+                   "history, and an account with errors keeps the pages of the last build",
+                   Severity.WARNING)
 
 
 def for_each_account(project: Project, tasks: list[AccountTask], worker: type, args: tuple,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
 import tempfile
 import textwrap
 from pathlib import Path
@@ -135,6 +137,13 @@ def problems_of(project_dir: Path, add_account):
         account, log = read_account(path, open_project(project_dir).config)
         return account, log.problems
     return run
+
+
+def git(cwd: Path, *args: str, author: str = "Dana Reyes", date: str = "2026-01-10T10:00:00"):
+    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
+           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "a@example.com",
+           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
 def front(body: str, extra: str = "") -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import FULL_ACCOUNT, REPO, TODAY, front, write
+from conftest import FULL_ACCOUNT, REPO, TODAY, front, git, write
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
@@ -157,13 +157,6 @@ def test_project_archetype_overrides_the_builtin(project_dir):
 
 
 # --- git history ------------------------------------------------------------------------
-
-
-def git(cwd: Path, *args: str, author: str = "Dana Reyes", date: str = "2026-01-10T10:00:00"):
-    env = {**os.environ, "GIT_AUTHOR_NAME": author, "GIT_AUTHOR_EMAIL": "a@example.com",
-           "GIT_COMMITTER_NAME": author, "GIT_COMMITTER_EMAIL": "a@example.com",
-           "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture

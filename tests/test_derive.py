@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, REPO, TODAY, build_beside_good, front
 
 from generator.derive import BuildDate, Span, build_date, derive
+from generator.ics import account_events
 from generator.portfolio import FailedAccount, portfolio, summarise
 from generator.project import open_project
+from generator.validate import read_account
+
+# An account whose every date is a 29 February: anniversaries, tenure and "two years ago"
+# must find a day in the years that have none.
+LEAP_ACCOUNT = (FULL_ACCOUNT.replace("signed: 2016-04-11", "signed: 2016-02-29")
+                .replace("lost: 2026-09-30", "lost: 2024-02-29")
+                .replace("2026-06-01:", "2020-02-29:").replace("2025-02-11:", "2012-02-29:")
+                .replace("when: 2026-12-03 10:00", "when: 2028-02-29 10:00")
+                .replace("due: 2026-11-20 16:00", "due: 2028-02-29 16:00"))
 
 
 def dossier_of(problems_of, project_dir, text, slug="acme", today=TODAY):
@@ -104,3 +114,28 @@ def test_portfolio_lists_lost_accounts_first_by_value(problems_of, project_dir):
     result = portfolio(dossiers, failed, open_project(project_dir).config, BuildDate(TODAY, True))
     assert [d.slug for d in result.accounts] == ["big", "small", "risk", "back"]
     assert [f.slug for f in result.failed] == ["abc", "zed"]
+
+
+def test_every_day_of_a_leap_year_derives_every_sample(project_dir, add_account):
+    project = open_project(REPO)
+    files = [*project.account_files(), add_account("leap", LEAP_ACCOUNT)]
+    accounts = [read_account(path, project.config)[0] for path in files]
+    assert None not in accounts
+    day = dt.date(2028, 1, 1)
+    while day.year == 2028:
+        when = BuildDate(day, True)
+        summaries = []
+        for account in accounts:
+            dossier = derive(account, project.config, project.bank, when)
+            summaries.append(summarise(dossier, account_events(
+                dossier, project.bank.agenda.meeting_minutes)))
+        assert len(portfolio(summaries, [], project.config, when).accounts) == len(accounts)
+        day += dt.timedelta(days=1)
+
+
+def test_a_build_on_29_february(project_dir, add_account):
+    add_account("leap", LEAP_ACCOUNT)
+    result = build_beside_good(project_dir, "--today", "2028-02-29")
+    assert result.exit_code == 0, result.output
+    page = (project_dir / "output" / "accounts" / "leap.html").read_text()
+    assert "29 Feb 2028" in page

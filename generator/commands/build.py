@@ -413,7 +413,9 @@ class AccountPages:
         for file in not_built:
             self._not_built(file)
         stale: list[AccountTask] = []
-        for task in account_tasks(run.project, files):
+        tasks, said = account_tasks(run.project, files)
+        run.report.problems.extend(said)
+        for task in tasks:
             self.tasks[task.path.stem] = task
             run.report.accounts += 1
             previous = run.previous.accounts.get(task.path.stem)
@@ -473,7 +475,11 @@ class AccountPages:
         record = InputRecord(made.key, made.templates,
                              [problem_to_dict(p) for p in made.problems], drafts=made.drafts)
         if made.write_failed:
-            record = self._kept_after_failed_write(made)
+            record = self._kept(made, made.problems[-1])
+        elif made.summary is None and self.tasks[slug].history_refused:
+            # git refuses the repository, so no last good version can be read: the last
+            # build's pages stay rather than vanish.
+            record = self._kept(made, (blocking or made.problems)[0])
         elif made.summary is None:
             # A dossier that no longer matches its file would mislead, and the build must
             # equal a clean one: its pages go (by the sweep), and its kept summary.
@@ -491,12 +497,13 @@ class AccountPages:
         if run.options.progress:
             run.options.progress.advance()
 
-    def _kept_after_failed_write(self, made: _Made) -> InputRecord:
-        """The account's pages as the last build left them, tracked with a key that can
-        never match (the next build tries again); the portfolio keeps listing the account
-        from its kept summary, so that one full disk never empties the calendar."""
+    def _kept(self, made: _Made, why: Problem) -> InputRecord:
+        """The account's pages as the last build left them (its pages could not be written,
+        or made), tracked with a key that can never match: the next build tries again. The
+        portfolio keeps listing the account from its kept summary, so that one full disk
+        never empties the calendar."""
         run, slug = self.run, made.path.stem
-        failed = made.problems[-1].headline(run.project.root)
+        failed = why.headline(run.project.root)
         before = run.previous.accounts.get(slug)
         run.report.failed.append(slug)
         for output in account_prints(slug, made.path):

@@ -92,7 +92,9 @@ def collect(project: Project, today: dt.date | None = None
             report.failed.append(file.name)
             failed.append(FailedAccount(file.name, str(file.problem.path),
                                         file.problem.headline()))
-    for_each_account(project, account_tasks(project, folder.accounts), _SummaryWorker,
+    tasks, said = account_tasks(project, folder.accounts)
+    report.problems.extend(said)
+    for_each_account(project, tasks, _SummaryWorker,
                      (project, when), default_jobs(), done,
                      lambda task, problem: _Listed(task.path, None, [problem]))
     report.failed.sort()
