@@ -42,7 +42,7 @@ def test_init_creates_a_git_project_that_builds_and_checks(tmp_path):
     assert "example-northwind-freight.md is an example" in result.output
     assert "Delete it once you have added your own accounts." in result.output
     assert "winback help format" in result.output
-    assert "/output/" in (target / ".gitignore").read_text()
+    assert "/output\n" in (target / ".gitignore").read_text()
     assert yaml.safe_load((target / "winback.yaml").read_text()) is None  # all defaults, commented
     assert "winback help format" in (target / "winback.yaml").read_text()
     assert run("check", cwd=target).exit_code == 0

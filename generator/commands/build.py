@@ -62,7 +62,7 @@ from generator.portfolio import (
     summarise,
 )
 from generator.problems import Problem, Severity, did_you_mean, display_path
-from generator.project import NotBuilt, Project, builtin_theme
+from generator.project import NotBuilt, Project, builtin_theme, folder_link_problem
 from generator.render import MarkdownError, Renderer, RenderError, theme_files
 from generator.schema import Account
 from generator.text import joined, plural
@@ -165,6 +165,9 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
 
 def output_refusal(project: Project, force: bool = False) -> Problem | None:
     """Why the project must not build into (or serve) its output folder, if it must not."""
+    linked = folder_link_problem(project)
+    if linked is not None:
+        return linked
     cache = Cache(project)
     sources = (project.root / paths.CONTENT, project.templates_dir,
                project.root / paths.ARCHETYPES, cache.folder.parent, builtin_theme())
