@@ -11,8 +11,9 @@ slows a build without failing it: before each task its worker arms a
 profiling timer (`setitimer(ITIMER_PROF)`, which counts the CPU time of the
 whole process), whose signal ends the worker by its default action, in the
 kernel, wherever the task is. The calling process also ends a task after
-WALL_CLOCK_FACTOR times its limit on the clock, for work that waits without
-computing. Where there is no such timer (Windows), only that backstop applies.
+WALL_CLOCK_FACTOR times its limit on the clock, and never before WALL_CLOCK_MIN,
+for work that waits without computing. Where there is no such timer (Windows),
+only that backstop applies.
 
 A worker that dies otherwise (killed, out of memory) costs only the task it
 was running, which is tried once more in a fresh worker.
@@ -38,7 +39,9 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 RETRIES = 1  # a task whose worker died is tried once more, in a fresh worker
-WALL_CLOCK_FACTOR = 10  # a task is ended after this many times its CPU limit on the clock
+WALL_CLOCK_FACTOR = 10  # a task is ended after this many times its CPU limit on the clock,
+WALL_CLOCK_MIN = 60.0  # and never sooner than this: a short limit on a loaded machine (a
+# load of 10 on 2 cores gives a task a fifth of a core, or less) takes far longer on the clock
 # The signal of a worker's CPU timer; none where there is no such timer (Windows).
 CPU_TIMER_SIGNAL = getattr(signal, "SIGPROF", None) if hasattr(signal, "setitimer") else None
 
@@ -96,7 +99,7 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
 def wall_clock_limit(time_limit: float | None) -> float | None:
     """How long a task may take on the clock: a backstop far past its CPU limit, so that
     only work that waits (and so uses no CPU) ever meets it."""
-    return None if time_limit is None else time_limit * WALL_CLOCK_FACTOR
+    return None if time_limit is None else max(time_limit * WALL_CLOCK_FACTOR, WALL_CLOCK_MIN)
 
 
 def report_progress(value: int) -> None:
@@ -112,7 +115,7 @@ def _outcome(future: futures.Future, time_limit: float | None, progress: int) ->
         return future.result()
     except futures.TimeoutError:
         return Failure("timeout", f"took longer than {wall_clock_limit(time_limit):g} s on the "
-                       f"clock ({WALL_CLOCK_FACTOR} times its limit of CPU time) and was stopped",
+                       f"clock (its limit is {time_limit:g} s of CPU time) and was stopped",
                        progress)
     except NotStarted as exc:
         return Failure("unstarted", str(exc), progress)
