@@ -52,6 +52,7 @@ class Project:
     bank: QuestionBank | None  # None when the question bank has errors (the build stops)
     output_dir: Path
     problems: list[Problem] = field(default_factory=list)
+    output_link: Path | None = None  # a symbolic link on the way to the output folder
 
     @property
     def accounts_dir(self) -> Path:
@@ -232,7 +233,34 @@ def open_project(root: Path, output: Path | None = None) -> Project:
                                 "keep the account files inside the project"))
     # '~' is a home folder, as a shell would read it, never a folder named '~'.
     out = output if output is not None else root / Path(config.output_dir).expanduser()
-    return Project(root, config, bank, out.expanduser().resolve(), problems)
+    out = Path(os.path.abspath(out.expanduser()))
+    return Project(root, config, bank, out.resolve(), problems, first_link(out, root))
+
+
+def first_link(path: Path, root: Path) -> Path | None:
+    """The first symbolic link on the way from the project to `path` (or `path` itself
+    when it lies outside the project), if there is one. The layout of the machine above
+    the project is not ours to judge; a link the project holds may have come in a commit."""
+    if not path.is_relative_to(root):
+        return path if path.is_symlink() else None
+    parts = path.relative_to(root).parts
+    on_the_way = (root.joinpath(*parts[:depth]) for depth in range(1, len(parts) + 1))
+    return next((step for step in on_the_way if step.is_symlink()), None)
+
+
+def folder_link_problem(project: Project) -> Problem | None:
+    """The output folder and the build state must be folders of their own: through a link
+    (which a pull request can commit) a build would write client data wherever it leads,
+    and load the state kept there."""
+    state = project.root / paths.CACHE
+    for link, what in ((project.output_link, "the output folder"),
+                       (state if state.is_symlink() else None, "the build state folder")):
+        if link is not None:
+            return Problem(link, 0, 0, "", f"{what} is reached through a symbolic link "
+                           f"({link} -> {os.readlink(link)}); winback does not build through "
+                           "links", f"remove the link (rm {link}); the build makes a folder of "
+                           "its own there")
+    return None
 
 
 def _links_out(folder: Path, root: Path) -> bool:

@@ -3,10 +3,20 @@
 Work is handed out as picklable tasks to worker processes that keep expensive
 state (a Jinja environment, WeasyPrint and its fonts) between tasks. Every
 task runs in a worker, never in the calling process, so that a task past its
-time limit can be stopped from here by ending its worker: no signal, no
-thread, no co-operation from the task is needed, and the work may be stuck
-inside C code. A worker that dies (killed, out of memory) costs only the
-task it was running, which is tried once more in a fresh worker.
+time limit can be stopped by ending its worker: no co-operation from the task
+is needed, and the work may be stuck inside C code.
+
+A time limit counts CPU time, not time on the clock, so that a busy machine
+slows a build without failing it: before each task its worker arms a
+profiling timer (`setitimer(ITIMER_PROF)`, which counts the CPU time of the
+whole process), whose signal ends the worker by its default action, in the
+kernel, wherever the task is. The calling process also ends a task after
+WALL_CLOCK_FACTOR times its limit on the clock, and never before WALL_CLOCK_MIN,
+for work that waits without computing. Where there is no such timer (Windows),
+only that backstop applies.
+
+A worker that dies otherwise (killed, out of memory) costs only the task it
+was running, which is tried once more in a fresh worker.
 
 The pool is pebble's `ProcessPool`: `concurrent.futures` pools can neither
 stop one task nor survive the death of one worker.
@@ -18,6 +28,7 @@ import concurrent.futures as futures
 import contextlib
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +39,11 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 RETRIES = 1  # a task whose worker died is tried once more, in a fresh worker
+WALL_CLOCK_FACTOR = 10  # a task is ended after this many times its CPU limit on the clock,
+WALL_CLOCK_MIN = 60.0  # and never sooner than this: a short limit on a loaded machine (a
+# load of 10 on 2 cores gives a task a fifth of a core, or less) takes far longer on the clock
+# The signal of a worker's CPU timer; none where there is no such timer (Windows).
+CPU_TIMER_SIGNAL = getattr(signal, "SIGPROF", None) if hasattr(signal, "setitimer") else None
 
 _state: Any = None  # this process's worker, made by `_start`
 _progress: Any = None  # shared with the calling process: where each task got to
@@ -51,7 +67,8 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
             time_limit: float | None, on_done: Callable[[Result], None],
             on_failure: Callable[[Task, Failure], Result]) -> None:
     """Run `make_worker(*args).run(task)` for every task in worker processes, calling
-    `on_done` here with each result (or with `on_failure`'s stand-in) as it comes."""
+    `on_done` here with each result (or with `on_failure`'s stand-in) as it comes.
+    `time_limit` is the CPU time one task may use, in seconds."""
     tasks = list(tasks)
     if not tasks:
         return
@@ -63,7 +80,8 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
         again: list[int] = []
         with _pool(context, min(max(workers, 1), len(todo)), make_worker, args,
                    progress) as pool:
-            running = {pool.schedule(_run, (index, tasks[index]), timeout=time_limit): index
+            running = {pool.schedule(_run, (index, tasks[index], time_limit),
+                                     timeout=wall_clock_limit(time_limit)): index
                        for index in todo}
             for future in futures.as_completed(running):
                 index = running[future]
@@ -78,6 +96,12 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
         todo = sorted(again)
 
 
+def wall_clock_limit(time_limit: float | None) -> float | None:
+    """How long a task may take on the clock: a backstop far past its CPU limit, so that
+    only work that waits (and so uses no CPU) ever meets it."""
+    return None if time_limit is None else max(time_limit * WALL_CLOCK_FACTOR, WALL_CLOCK_MIN)
+
+
 def report_progress(value: int) -> None:
     """Called inside a task: how far it got, told to `on_failure` if it is stopped."""
     if _progress is not None:
@@ -90,11 +114,16 @@ def _outcome(future: futures.Future, time_limit: float | None, progress: int) ->
     try:
         return future.result()
     except futures.TimeoutError:
-        return Failure("timeout", f"took longer than {time_limit:g} s and was stopped", progress)
+        return Failure("timeout", f"took longer than {wall_clock_limit(time_limit):g} s on the "
+                       f"clock (its limit is {time_limit:g} s of CPU time) and was stopped",
+                       progress)
     except NotStarted as exc:
         return Failure("unstarted", str(exc), progress)
     except (BrokenProcessPool, ProcessExpired) as exc:
         code = getattr(exc, "exitcode", None)
+        if CPU_TIMER_SIGNAL is not None and code == -CPU_TIMER_SIGNAL:
+            return Failure("timeout", f"used more than {time_limit:g} s of CPU time and was "
+                           "stopped", progress)
         how = f" (exit code {code})" if code is not None else ""
         return Failure("died", f"its worker process died{how}", progress)
     except Exception as exc:  # noqa: BLE001 - a task's own failure is its result
@@ -142,10 +171,27 @@ def _start(make_worker: Callable[..., Any], args: tuple, progress: Sequence[int]
         _state = _Unstarted(exc)
 
 
-def _run(slot: int, task: Any) -> Any:
+def _run(slot: int, task: Any, time_limit: float | None) -> Any:
     global _slot
     _slot = slot
-    return _state.run(task)
+    with _cpu_limit(time_limit):
+        return _state.run(task)
+
+
+@contextlib.contextmanager
+def _cpu_limit(seconds: float | None) -> Iterator[None]:
+    """Past `seconds` of CPU time, this worker is ended by the timer's signal. Its default
+    action is used, so no Python code has to run for it, even inside C code: the pool
+    reads the signal in the worker's exit code."""
+    if seconds is None or CPU_TIMER_SIGNAL is None:
+        yield
+        return
+    signal.signal(CPU_TIMER_SIGNAL, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
 
 
 class NotStarted(RuntimeError):

@@ -42,7 +42,7 @@ def test_init_creates_a_git_project_that_builds_and_checks(tmp_path):
     assert "example-northwind-freight.md is an example" in result.output
     assert "Delete it once you have added your own accounts." in result.output
     assert "winback help format" in result.output
-    assert "/output/" in (target / ".gitignore").read_text()
+    assert "/output\n" in (target / ".gitignore").read_text()
     assert yaml.safe_load((target / "winback.yaml").read_text()) is None  # all defaults, commented
     assert "winback help format" in (target / "winback.yaml").read_text()
     assert run("check", cwd=target).exit_code == 0
@@ -318,20 +318,117 @@ def test_serve_answers_a_nul_in_the_path_without_a_traceback(server, capfd):
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_serve_closes_idle_connections(project_dir, add_account):
+def read_until_closed(connection) -> bytes:
+    """Everything the server sends on a connection, until it closes it."""
+    received = b""
+    while chunk := connection.recv(4096):
+        received += chunk
+    return received
+
+
+@pytest.fixture
+def started(project_dir, add_account):
+    """A server for one test's own options."""
+    add_account("northwind", FULL_ACCOUNT)
+    servers = []
+
+    def start(**options) -> DevServer:
+        dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, **options))
+        dev.rebuild()
+        dev.start()
+        servers.append(dev)
+        return dev
+
+    yield start
+    for dev in servers:
+        dev.shutdown()
+
+
+def ask(dev: DevServer, host_header: str | None) -> tuple[int, str]:
+    import http.client
+
+    host, port = dev.httpd.server_address[:2]
+    connection = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        connection.putrequest("GET", "/accounts/northwind.html", skip_host=True)
+        if host_header is not None:
+            connection.putheader("Host", host_header)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8")
+    finally:
+        connection.close()
+
+
+def test_serve_answers_only_to_its_own_host_names(started):
+    dev = started()
+    port = dev.httpd.server_address[1]
+    for own in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}", f"[::1]:{port}"):
+        status, page = ask(dev, own)
+        assert status == 200 and "$5,200,000" in page, own
+    # a page of another site whose name was made to resolve to 127.0.0.1 (DNS rebinding)
+    for other in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1:{port + 1}",
+                  f"127.0.0.1.attacker.example:{port}", "", None):
+        status, page = ask(dev, other)
+        assert status == 421 and "$5,200,000" not in page, other
+        assert f"This server answers only to its own names: 127.0.0.1:{port}, [::1]:{port}, " \
+               f"localhost:{port}" in page
+
+
+def test_serve_drops_a_slow_sender_at_the_request_deadline(started):
+    import select
+    import socket
+
+    # the idle limit alone would keep a sender of a byte every tenth of a second for ever
+    dev = started(idle_seconds=60, request_seconds=1)
+    connection = socket.create_connection(dev.httpd.server_address[:2], timeout=30)
+    try:
+        connection.sendall(b"GET / HTTP/1.1\r\n")
+        for _ in range(300):  # 30 s at most, far past the deadline
+            readable, _, _ = select.select([connection], [], [], 0.1)  # wait on the socket
+            if readable:
+                break
+            connection.sendall(b"X")  # one more byte of a header that never ends
+        else:
+            raise AssertionError("the slow sender was kept past its deadline")
+        assert read_until_closed(connection) == b""  # dropped, without an answer
+    finally:
+        connection.close()
+    assert "$5,200,000" in fetch(dev.url + "accounts/northwind.html")  # still serving
+
+
+def test_serve_turns_away_connections_past_its_bound(started):
+    import socket
+
+    dev = started(max_connections=4, idle_seconds=60)
+    address = dev.httpd.server_address[:2]
+    held = [socket.create_connection(address, timeout=30) for _ in range(4)]
+    try:
+        extra = socket.create_connection(address, timeout=30)
+        with extra:
+            assert read_until_closed(extra).startswith(b"HTTP/1.0 503 Service Unavailable")
+        # the connections held are still served
+        held[0].sendall(f"GET /accounts/northwind.html HTTP/1.0\r\nHost: "
+                        f"127.0.0.1:{address[1]}\r\n\r\n".encode())
+        answer = read_until_closed(held[0])
+        assert answer.startswith(b"HTTP/1.0 200") and b"$5,200,000" in answer
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_serve_closes_idle_connections(started):
     import socket
     import threading
 
-    add_account("northwind", FULL_ACCOUNT)
-    dev = DevServer(project_dir, ServeOptions(port=0, today=TODAY, idle_seconds=0.5))
-    dev.rebuild()
     before = threading.active_count()
-    dev.start()
+    dev = started(idle_seconds=0.5)
     host, port = dev.httpd.server_address[:2]
     idle = [socket.create_connection((host, port), timeout=30) for _ in range(300)]
     try:
-        for connection in idle:
-            assert connection.recv(1) == b""  # closed by the server, not waited on for ever
+        for connection in idle:  # closed by the server, not waited on for ever: those past
+            answer = read_until_closed(connection)  # the bound at once, with a 503
+            assert answer == b"" or answer.startswith(b"HTTP/1.0 503 ")
         deadline = time.monotonic() + 30
         while threading.active_count() > before + 5:  # their threads are gone too
             assert time.monotonic() < deadline, f"{threading.active_count()} threads left"
@@ -340,7 +437,6 @@ def test_serve_closes_idle_connections(project_dir, add_account):
     finally:
         for connection in idle:
             connection.close()
-        dev.shutdown()
 
 
 def test_serve_survives_a_failing_rebuild_and_shows_it(server, project_dir, monkeypatch):

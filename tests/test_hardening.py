@@ -334,6 +334,54 @@ def test_an_image_that_reads_as_another_host_or_folder_is_removed_and_reported(p
     assert (project_dir / "output" / "accounts" / "good.html").is_file()
 
 
+# --- the output folder and the build state are folders of their own -------------------
+
+@pytest.mark.parametrize("name", ["output", ".winback-cache"])
+def test_an_output_or_state_folder_that_is_a_link_is_refused_before_anything_is_written(
+        project_dir, tmp_path_factory, name):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    link = project_dir / name
+    link.symlink_to(elsewhere, target_is_directory=True)  # as a pull request could commit it
+    for command in (("build", "--no-pdf"), ("build",), ("pdf", "good")):
+        result = build_beside_good(project_dir) if command == ("build", "--no-pdf") else \
+            run_cli(project_dir, *command, "--today", TODAY.isoformat())
+        assert result.exit_code == 1, result.output
+        what = "the output folder" if name == "output" else "the build state folder"
+        assert (f"{name}: {what} is reached through a symbolic link ({link} -> {elsewhere}); "
+                f"winback does not build through links (remove the link (rm {link}); the "
+                "build makes a folder of its own there)") in result.stderr, result.stderr
+        assert list(elsewhere.iterdir()) == [], command  # nothing written where it leads
+    link.unlink()
+    assert build_beside_good(project_dir).exit_code == 0
+
+
+def test_an_output_folder_reached_through_a_linked_folder_of_the_project_is_refused(
+        project_dir, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project_dir / "site").symlink_to(elsewhere, target_is_directory=True)
+    write(project_dir / "winback.yaml", "output_dir: site/output\n")
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 1
+    assert "site: the output folder is reached through a symbolic link" in result.stderr
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("gitignore", [REPO / ".gitignore",
+                                       REPO / "generator" / "scaffold" / "gitignore"])
+def test_the_shipped_gitignore_ignores_the_output_and_state_as_links_too(tmp_path, gitignore):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(gitignore, tmp_path / ".gitignore")
+    for name in ("output", ".winback-cache"):
+        (tmp_path / name).symlink_to("/tmp", target_is_directory=True)
+    (tmp_path / "notes").mkdir()
+    for name in ("output", ".winback-cache"):  # a folder of that name lower down is not ours
+        (tmp_path / "notes" / name).write_text("kept\n")
+    status = subprocess.run(["git", "-C", str(tmp_path), "status", "--porcelain",
+                             "--untracked-files=all"], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    assert sorted(status) == ["?? .gitignore", "?? notes/.winback-cache", "?? notes/output"]
+
+
 # --- files that are not what they are named ------------------------------------------
 
 def test_an_accounts_folder_linked_from_outside_the_project_is_refused(tmp_path):

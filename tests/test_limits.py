@@ -165,7 +165,7 @@ def test_markdown_past_the_time_limit_fails_alone_at_its_section(project_dir, ki
     write(project_dir / "content" / "accounts" / "slow.md", slow_account(SLOW[kind]))
     result = build_beside_good(project_dir)
     assert_alone_reported(result, project_dir,
-                          "slow.md:9:1: building the dossier took longer than 1 s and was stopped "
+                          "slow.md:9:1: building the dossier used more than 1 s of CPU time and was stopped "
                           "while converting the Markdown here (shorten the section;")
 
 

@@ -648,3 +648,26 @@ def test_a_page_made_large_otherwise_is_stopped_at_the_section_that_makes_it(pro
     assert f"bytes of HTML; the limit is {MAX_PAGE_BYTES:,} (8 MB), and most of it comes from " \
            "here (what Markdown writes out at each use" in result.stderr
     assert not (project_dir / "output" / "accounts" / "abbr.html").exists()
+
+
+@pytest.mark.parametrize("body", [
+    "[x][r]" * 8000 + "\n\n[r]: http://example.com/" + "a" * 4000,  # refused by check
+    "XY " * 8000 + "\n\n*[XY]: " + "long title " * 100,  # stopped while rendering
+], ids=["by-reference", "abbreviation"])
+def test_a_page_grown_past_the_bound_keeps_the_last_good_pages(project_dir, add_account,
+                                                               body):
+    from test_incremental import git_commit
+
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=project_dir, check=True)
+    path = add_account("amp", amplified("One good reason."))
+    git_commit(project_dir, "Amplified", "2026-11-01T10:00:00")
+    assert build_beside_good(project_dir, pdf=True).exit_code == 0
+    path.write_text(amplified(body))
+    result = build_beside_good(project_dir, pdf=True)
+    assert_alone_reported(result, project_dir, "amp.md:6:1: ")
+    accounts = project_dir / "output" / "accounts"
+    page = (accounts / "amp.html").read_text()
+    assert "One good reason." in page and "Out of date:" in page  # the last good version
+    assert len(page) < 200_000 and (accounts / "amp.pdf").is_file()

@@ -366,7 +366,7 @@ def test_time_limit_fails_one_brief_alone(tmp_path):
     assert report.pdfs == ["small"], [p.headline() for p in report.problems]
     (problem,) = [p for p in report.problems if p.is_error]
     assert problem.path.name == "huge.md"
-    assert problem.message == "rendering took longer than 6 s and was stopped"
+    assert problem.message == "rendering used more than 6 s of CPU time and was stopped"
     assert not (root / "output" / "accounts" / "huge.pdf").exists()
     assert (root / "output" / "accounts" / "huge.html").exists()
 

@@ -12,7 +12,8 @@ from generator.workers import Failure, report_progress, run_all
 
 class Worker:
     """Tasks are words: 'die' kills its worker the first time it is run (a file
-    remembers), 'always-die' every time, 'stall' never ends, 'fail' raises."""
+    remembers), 'always-die' every time, 'spin' computes for ever, 'stall' waits for
+    ever, 'off-cpu' waits twice as long as a 1 s limit, 'fail' raises."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -21,9 +22,14 @@ class Worker:
         report_progress(len(task))
         if task == "always-die" or (task == "die" and not self._seen(task)):
             os.kill(os.getpid(), signal.SIGKILL)
+        if task == "spin":
+            while True:  # work that never ends; its CPU time limit must stop it
+                pass
         if task == "stall":
             while True:
-                time.sleep(60)  # stands for work that never ends; the pool must stop it
+                time.sleep(60)  # waits without computing; the wall-clock backstop must stop it
+        if task == "off-cpu":
+            time.sleep(2)  # stands for a machine so busy that the task is off the CPU
         if task == "fail":
             raise ValueError("no good")
         return task
@@ -55,10 +61,30 @@ def test_a_task_that_kills_every_worker_fails_alone(tmp_path):
     assert sorted(r for r in results if isinstance(r, str)) == ["a", "b"]
 
 
-def test_a_task_past_its_time_limit_is_stopped_and_says_how_far_it_got(tmp_path):
-    results = run(["a", "stall", "b"], tmp_path, workers=1, time_limit=1)
+def test_a_task_past_its_cpu_time_limit_is_stopped_and_says_how_far_it_got(tmp_path):
+    results = run(["a", "spin", "b"], tmp_path, workers=1, time_limit=1)
     (failure,) = [r for r in results if isinstance(r, Failure)]
-    assert failure == Failure("timeout", "took longer than 1 s and was stopped", 5)
+    assert failure == Failure("timeout", "used more than 1 s of CPU time and was stopped", 4)
+    assert sorted(r for r in results if isinstance(r, str)) == ["a", "b"]
+
+
+def test_time_off_the_cpu_does_not_count_against_the_limit(tmp_path, monkeypatch):
+    import generator.workers
+
+    monkeypatch.setattr(generator.workers, "WALL_CLOCK_MIN", 0)  # only the CPU limit is short
+    # twice the limit on the clock, almost no CPU time: a busy machine slows a task,
+    # it does not fail it
+    assert run(["off-cpu", "a"], tmp_path, workers=1, time_limit=1) == ["off-cpu", "a"]
+
+
+def test_a_task_that_waits_for_ever_meets_the_wall_clock_backstop(tmp_path, monkeypatch):
+    import generator.workers
+
+    monkeypatch.setattr(generator.workers, "WALL_CLOCK_MIN", 0)  # ten times the limit, here
+    results = run(["a", "stall", "b"], tmp_path, workers=1, time_limit=0.2)
+    (failure,) = [r for r in results if isinstance(r, Failure)]
+    assert failure == Failure("timeout", "took longer than 2 s on the clock (its limit is "
+                              "0.2 s of CPU time) and was stopped", 5)
     assert sorted(r for r in results if isinstance(r, str)) == ["a", "b"]
 
 

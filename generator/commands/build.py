@@ -54,6 +54,7 @@ from generator.pipeline import (
     compile_account,
     for_each_account,
     internal,
+    last_good,
 )
 from generator.portfolio import (
     FailedAccount,
@@ -64,7 +65,7 @@ from generator.portfolio import (
     summarise,
 )
 from generator.problems import Problem, Severity, did_you_mean, display_path
-from generator.project import NotBuilt, Project, builtin_theme
+from generator.project import NotBuilt, Project, builtin_theme, folder_link_problem
 from generator.render import MarkdownError, Renderer, RenderError, theme_files
 from generator.schema import Account
 from generator.text import joined, plural
@@ -171,6 +172,9 @@ def build(project: Project, options: BuildOptions | None = None) -> BuildReport:
 
 def output_refusal(project: Project, force: bool = False) -> Problem | None:
     """Why the project must not build into (or serve) its output folder, if it must not."""
+    linked = folder_link_problem(project)
+    if linked is not None:
+        return linked
     cache = Cache(project)
     sources = (project.root / paths.CONTENT, project.templates_dir,
                project.root / paths.ARCHETYPES, cache.folder.parent, builtin_theme())
@@ -580,19 +584,9 @@ class _AccountWorker:
             return _Made(task.path, task.key, problems, None)
         lines = markdown_lines(dossier.account)
         self.renderer.on_markdown = lambda text: report_progress(lines.get(text, 0))
-        dossier_page, letters_page, plan_page = account_pages(dossier.slug, task.path)
         self.renderer.used()
         try:
-            pages: dict[str, str | bytes] = {
-                dossier_page.path: self.renderer.dossier(dossier),
-                letters_page.path: self.renderer.letters(dossier),
-                plan_page.path: self.renderer.plan(dossier)}
-            drafted = [letter for letter in dossier.letters if letter.drafted]
-            for output, letter in zip(account_emails(dossier.slug, task.path,
-                                                     [x.key for x in drafted]), drafted,
-                                      strict=True):
-                pages[output.path] = email_draft(letter, self.project.config)
-            events = account_events(dossier, self.project.bank.agenda.meeting_minutes)
+            pages, events, drafted = self._pages(dossier, task.path)
         except RenderError as exc:  # made again when a template it loaded changes
             return _Made(task.path, task.key, [*problems, exc.problem], None,
                          self.renderer.used())
@@ -600,7 +594,11 @@ class _AccountWorker:
             line = lines.get(exc.text) or next(  # or the account text it was made from
                 (number for text, number in lines.items() if text and text in exc.text), 0)
             problem = Problem(task.path, line, 1 if line else 0, "", exc.message, exc.hint)
-            return _Made(task.path, task.key, [*problems, problem], None)
+            problems = [*problems, problem]
+            made = self._last_good_pages(task, problem)
+            if made is None:
+                return _Made(task.path, task.key, problems, None)
+            dossier, (pages, events, drafted) = made
         except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
             return _Made(task.path, task.key, [*problems, internal(task.path, "rendering", exc)],
                          None)
@@ -647,6 +645,32 @@ class PdfNotes:
         filled = {path: with_notes(html, notes) if isinstance(html, str) else html
                   for path, html in pages.items()}
         return filled, [path for path, html in filled.items() if html != pages[path]]
+
+    def _pages(self, dossier, source: Path) -> tuple[dict[str, str | bytes], list, list]:
+        """An account's pages by output path, its calendar events and its drafted letters."""
+        dossier_page, letters_page, plan_page = account_pages(dossier.slug, source)
+        pages: dict[str, str | bytes] = {
+            dossier_page.path: self.renderer.dossier(dossier),
+            letters_page.path: self.renderer.letters(dossier),
+            plan_page.path: self.renderer.plan(dossier)}
+        drafted = [letter for letter in dossier.letters if letter.drafted]
+        for output, letter in zip(account_emails(dossier.slug, source,
+                                                 [x.key for x in drafted]), drafted, strict=True):
+            pages[output.path] = email_draft(letter, self.project.config)
+        return pages, account_events(dossier, self.project.bank.agenda.meeting_minutes), drafted
+
+    def _last_good_pages(self, task: AccountTask, problem: Problem):
+        """A file that only rendering finds wrong (a page past its size bound) keeps its
+        pages as for any other error: the last committed good version's, marked out of
+        date; None when git has none, or it cannot be rendered either."""
+        older = last_good(self.project, task.path, self.when, self.strict, task.history,
+                          problem)
+        if older is None:
+            return None
+        try:
+            return older, self._pages(older, task.path)
+        except Exception:  # noqa: BLE001 - then there is no last good version to show
+            return None
 
 
 def account_files(slug: str, source: Path, drafts: list[str]) -> tuple[Output, ...]:

@@ -1,6 +1,11 @@
 """`winback serve`: build, serve output/ on this machine, rebuild on save, reload the page.
 
-The server only ever listens where it is told (127.0.0.1 by default). Pages
+The server only ever listens where it is told (127.0.0.1 by default), and
+answers only requests addressed to it by its own names: a web page whose
+host name is made to resolve to 127.0.0.1 (DNS rebinding) names its own host
+in `Host`, and is refused, so it cannot read the dossiers. Each request must
+arrive within a deadline, and the connections served at once are bounded, so
+slow or many senders cannot hold the server's threads. Pages
 are served from the output folder with two things added on the way out, never
 written to disk: a small script that reloads the page after a rebuild, and,
 while the last build had errors, a panel listing them with file, line and
@@ -12,10 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import html
 import http.server
+import io
+import ipaddress
 import logging
 import re
+import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -57,6 +66,8 @@ class ServeOptions:
     force: bool = False
     debounce_ms: int = 300
     idle_seconds: float = 10.0  # a connection that sends nothing for this long is closed
+    request_seconds: float = 10.0  # a request not read whole in this long is dropped
+    max_connections: int = 64  # served at once, each in a thread; more are turned away
 
 
 class Refused(Exception):
@@ -89,7 +100,7 @@ class DevServer:
             raise Refused(refused)
         self.output_dir = project.output_dir
         handler = partial(_Handler, self)
-        self.httpd = _Server((options.host, options.port), handler)
+        self.httpd = _Server((options.host, options.port), handler, options.max_connections)
         self.httpd.daemon_threads = True
 
     @property
@@ -154,10 +165,76 @@ class DevServer:
         self.httpd.server_close()
 
 
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+WILDCARDS = ("", "0.0.0.0", "::")  # listening on every address
+
+
+def own_host_names(host: str) -> list[str]:
+    """The host names a request to this server may carry in `Host`: the address it
+    listens on and this machine's loopback names."""
+    return sorted({host.lower(), *LOOPBACK_NAMES} - {""})
+
+
+def host_is_ours(value: str | None, host: str, port: int) -> bool:
+    """Whether a request's `Host` names this server (listening on `host`, `port`), with
+    its port (which may be left out for port 80). Listening on every address, any
+    address written as numbers is ours too: only a host *name* can be made to resolve to
+    this machine by someone else's DNS."""
+    name, given_port = _split_host(value or "")
+    if given_port not in ({port, None} if port == 80 else {port}):
+        return False
+    if name in own_host_names(host):
+        return True
+    return host in WILDCARDS and _is_address(name)
+
+
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def _split_host(value: str) -> tuple[str, int | None]:
+    """'Example.com:8000' -> ('example.com', 8000), '[::1]:80' -> ('::1', 80); a port that
+    is not a number gives port -1, which is no server's."""
+    value = value.strip().lower()
+    if value.startswith("["):  # an IPv6 address, in brackets
+        name, _, rest = value[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else None if not rest else "x"
+    else:
+        name, colon, port = value.partition(":")
+        port = port if colon else None
+    if port is None:
+        return name, None
+    return name, int(port) if port.isdigit() and len(port) <= 5 else -1
+
+
 class _Server(http.server.ThreadingHTTPServer):
     # The standard 5 waiting connections make a browser with many tabs (each polling for
     # reloads) wait a second per connection turned away.
     request_queue_size = 64
+
+    def __init__(self, address, handler, max_connections: int) -> None:
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request, client_address) -> None:
+        """Each connection is served in a thread of its own, up to the bound; one past it
+        is answered at once (in this thread, a few bytes into an empty socket buffer) and
+        closed, so no number of connections can start more threads."""
+        if not self.slots.acquire(blocking=False):
+            _turn_away(request)
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request, client_address) -> None:
         """One line instead of a traceback: a bad request must not look like a crash."""
@@ -166,12 +243,71 @@ class _Server(http.server.ThreadingHTTPServer):
                     type(error).__name__, error)
 
 
+BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"Connection: close\r\n\r\nToo many connections at once; try again.\n")
+
+
+def _turn_away(request: socket.socket) -> None:
+    try:
+        request.setblocking(False)
+        request.send(BUSY)
+    except OSError:
+        pass  # the client is gone already, or its buffer is full: it is closed either way
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A connection's bytes, read by a deadline: each read waits at most until then (and
+    at most the idle time), so a sender dripping a byte at a time is dropped at the
+    deadline rather than kept for as long as it keeps dripping."""
+
+    def __init__(self, connection: socket.socket, idle_seconds: float) -> None:
+        self.connection = connection
+        self.idle_seconds = idle_seconds
+        self.deadline: float | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        wait = self.idle_seconds
+        if self.deadline is not None:
+            wait = min(wait, self.deadline - time.monotonic())
+            if wait <= 0:
+                raise TimeoutError("the request was not sent in time")
+        self.connection.settimeout(wait)
+        return self.connection.recv_into(buffer)
+
+
 class _Handler(http.server.SimpleHTTPRequestHandler):
     def __init__(self, server: DevServer, *args, **kwargs) -> None:
         self.dev = server
         # Each connection holds a thread: one that sends nothing is closed after a while.
         self.timeout = server.options.idle_seconds
         super().__init__(*args, directory=str(server.output_dir), **kwargs)
+
+    def setup(self) -> None:
+        super().setup()
+        self.reader = _DeadlineReader(self.connection, self.dev.options.idle_seconds)
+        self.rfile = io.BufferedReader(self.reader)
+
+    def handle_one_request(self) -> None:
+        # The request line and headers must all arrive by the deadline (a closed
+        # connection is what a reader past it sees: the stdlib drops it on TimeoutError).
+        self.reader.deadline = time.monotonic() + self.dev.options.request_seconds
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        if not super().parse_request():
+            return False
+        self.reader.deadline = None  # read whole: what follows is answering it
+        host, port = self.dev.options.host, self.server.server_address[1]
+        if not host_is_ours(self.headers.get("Host"), host, port):
+            names = ", ".join(f"[{name}]:{port}" if ":" in name else f"{name}:{port}"
+                              for name in own_host_names(host))
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Not this server's name",
+                            f"This server answers only to its own names: {names}")
+            return False
+        return True
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the stdlib's name
         pass  # a request log on every reload poll would drown the build messages
