@@ -621,31 +621,6 @@ class _AccountWorker:
         return _Made(task.path, task.key, problems, summary, templates, written,
                      drafts=[letter.key for letter in drafted], noted=noted)
 
-
-@dataclass(frozen=True)
-class PdfNotes:
-    """For a build that does not print: what each PDF on disk was printed from, to note on
-    an account's pages the PDFs that no longer match them, or that were never made."""
-
-    key: PrintKey
-    printed: dict[str, str]  # a PDF's path -> the key of the page it was printed from
-
-    def fill(self, pages: dict[str, str | bytes], slug: str, source: Path,
-             root: Path) -> tuple[dict[str, str | bytes], list[str]]:
-        """The pages with their notes, and which pages have one."""
-        notes = {}
-        for page, pdf in zip(account_pages(slug, source), account_prints(slug, source),
-                             strict=True):
-            if not (root / pdf.path).exists():
-                notes[pdf.path] = MISSING
-            elif self.printed.get(pdf.path) != self.key.of(pages[page.path]):
-                notes[pdf.path] = STALE
-        if not notes:
-            return pages, []
-        filled = {path: with_notes(html, notes) if isinstance(html, str) else html
-                  for path, html in pages.items()}
-        return filled, [path for path, html in filled.items() if html != pages[path]]
-
     def _pages(self, dossier, source: Path) -> tuple[dict[str, str | bytes], list, list]:
         """An account's pages by output path, its calendar events and its drafted letters."""
         dossier_page, letters_page, plan_page = account_pages(dossier.slug, source)
@@ -672,6 +647,30 @@ class PdfNotes:
         except Exception:  # noqa: BLE001 - then there is no last good version to show
             return None
 
+
+@dataclass(frozen=True)
+class PdfNotes:
+    """For a build that does not print: what each PDF on disk was printed from, to note on
+    an account's pages the PDFs that no longer match them, or that were never made."""
+
+    key: PrintKey
+    printed: dict[str, str]  # a PDF's path -> the key of the page it was printed from
+
+    def fill(self, pages: dict[str, str | bytes], slug: str, source: Path,
+             root: Path) -> tuple[dict[str, str | bytes], list[str]]:
+        """The pages with their notes, and which pages have one."""
+        notes = {}
+        for page, pdf in zip(account_pages(slug, source), account_prints(slug, source),
+                             strict=True):
+            if not (root / pdf.path).exists():
+                notes[pdf.path] = MISSING
+            elif self.printed.get(pdf.path) != self.key.of(pages[page.path]):
+                notes[pdf.path] = STALE
+        if not notes:
+            return pages, []
+        filled = {path: with_notes(html, notes) if isinstance(html, str) else html
+                  for path, html in pages.items()}
+        return filled, [path for path, html in filled.items() if html != pages[path]]
 
 def account_files(slug: str, source: Path, drafts: list[str]) -> tuple[Output, ...]:
     """What a worker writes for an account: its pages, and the email drafts of the letters
