@@ -5,6 +5,9 @@
 //       window, and the smallest chart label, at a window WIDTH pixels wide
 //   node tests/browser_check.cjs table URL             what portfolio.js does to the
 //       account table: filter option names, sorting with empty cells, no-match message
+//   node tests/browser_check.cjs search URL QUERY      the search box: its label, the
+//       count before and after typing QUERY, the accounts left, Enter on one match; and
+//       the page without JavaScript (no box, every row shown)
 // Exit status: 0 when the pages were measured, 2 on a failure to measure.
 "use strict";
 
@@ -23,13 +26,13 @@ const ARGS = [
   "--disable-component-update", "--no-first-run",
 ];
 
-async function withBrowser(width, work) {
+async function withBrowser(width, work, options) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "winback-browser-"));
   let context;
   try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM, headless: true, args: ARGS,
-      viewport: { width: width, height: 800 }, timeout: 60000,
+      viewport: { width: width, height: 800 }, timeout: 60000, ...options,
     });
     return await work(context);
   } finally {
@@ -74,8 +77,11 @@ async function table(url) {
       options.map((option) => option.textContent));
     const sortBy = async (heading) => {
       await page.click(`th >> button.sort:text-is("${heading}")`);
-      return page.$$eval("table.portfolio tbody tr", (rows) =>
-        rows.map((row) => row.cells[5].getAttribute("data-value")));
+      return page.$$eval("table.portfolio tbody tr", (rows, name) => {
+        const column = Array.from(rows[0].closest("table").tHead.rows[0].cells)
+          .findIndex((th) => th.textContent === name);
+        return rows.map((row) => row.cells[column].getAttribute("data-value"));
+      }, heading);
     };
     const ascending = await sortBy("Next meeting");
     const descending = await sortBy("Next meeting");
@@ -90,6 +96,34 @@ async function table(url) {
   });
 }
 
+const visibleNames = (page) => page.$$eval("table.portfolio tbody tr", (rows) =>
+  rows.filter((row) => row.offsetParent !== null).map((row) => row.cells[0].textContent));
+
+async function search(url, query) {
+  const typed = await withBrowser(1366, async (context) => {
+    const page = await open(context, url);
+    const box = page.getByRole("searchbox", { name: "Find an account" });
+    const count = () => page.textContent(".filters [role=status]");
+    const before = await count();
+    await box.focus();
+    await page.keyboard.type(query);
+    const after = await count();
+    const names = await visibleNames(page);
+    if (names.length === 1) {
+      await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    }
+    return { before, after, names, opened: new URL(page.url()).pathname };
+  });
+  const plain = await withBrowser(1366, async (context) => {
+    const page = await open(context, url);
+    return {
+      boxes: await page.locator("input[type=search]").count(),
+      rows: (await visibleNames(page)).length,
+    };
+  }, { javaScriptEnabled: false });
+  return { ...typed, withoutScript: plain };
+}
+
 async function main(argv) {
   const [mode, ...rest] = argv;
   let result;
@@ -97,8 +131,10 @@ async function main(argv) {
     result = await layout(parseInt(rest[0], 10), rest.slice(1));
   } else if (mode === "table") {
     result = await table(rest[0]);
+  } else if (mode === "search") {
+    result = await search(rest[0], rest[1]);
   } else {
-    throw new Error("usage: browser_check.cjs layout WIDTH URL... | table URL");
+    throw new Error("usage: browser_check.cjs layout WIDTH URL... | table URL | search URL QUERY");
   }
   process.stdout.write(JSON.stringify(result, null, 1) + "\n");
 }

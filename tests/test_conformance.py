@@ -182,6 +182,20 @@ def test_the_account_table_script(served):
     assert result["dateCell"] == "nowrap"
 
 
+def test_the_search_box_finds_accounts_as_you_type(served):
+    """Two words, in any order and case, accents aside, from two columns (an owner and a
+    loss reason); Enter on the one account left opens its dossier. Without JavaScript
+    there is no box and every account is listed."""
+    result = browser("search", served + "index.html", "billing SORENSEN")
+    assert result["before"] == f"{len(SAMPLES)} of {len(SAMPLES)} accounts"
+    assert result["after"] == f"1 of {len(SAMPLES)} accounts"
+    assert result["names"] == ["Sterling Ridge Property Management"]
+    assert result["opened"] == "/accounts/sterling-ridge-property.html"
+    assert result["withoutScript"] == {"boxes": 0, "rows": len(SAMPLES)}
+    competitor = browser("search", served + "index.html", "ridgeline")
+    assert competitor["names"] == ["Calloway Foodservice Distribution"]
+
+
 # --- Internal links ----------------------------------------------------------------------
 
 class Links(HTMLParser):

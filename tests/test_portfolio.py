@@ -210,11 +210,11 @@ def test_owner_pages(built):
     assert sorted(p.name for p in (built / "owners").iterdir()) == [
         "dana-reyes.html", "sam-okafor.html"]
     dana = flat(built / "owners" / "dana-reyes.html")
-    assert re.findall(r'<th scope="row" data-value="(\w+)">', dana) == ["Alpha", "Delta", "Gamma"]
+    assert re.findall(r'<th scope="row"><a href="../accounts/(\w+).html">', dana) == ["alpha", "delta", "gamma"]
     assert "3 accounts, 2 upcoming meetings, 1 open follow-up" in dana
     assert "Send the SLA" in dana and "Call the CFO" not in dana
     sam = flat(built / "owners" / "sam-okafor.html")
-    assert "Call the CFO" in sam and re.findall(r'data-value="(\w+)"><a', sam) == ["Beta"]
+    assert "Call the CFO" in sam and re.findall(r'<th scope="row"><a href="../accounts/(\w+).html">', sam) == ["beta"]
 
 
 def test_calendar_events_and_stable_uids(built, project_dir):
