@@ -8,6 +8,9 @@
 //   node tests/browser_check.cjs search URL QUERY      the search box: its label, the
 //       count before and after typing QUERY, the accounts left, Enter on one match; and
 //       the page without JavaScript (no box, every row shown)
+//   node tests/browser_check.cjs details URL SELECTOR  the items of a bounded list
+//       (SELECTOR, a section) shown before and after opening its "Show all", with
+//       JavaScript and without
 // Exit status: 0 when the pages were measured, 2 on a failure to measure.
 "use strict";
 
@@ -124,6 +127,22 @@ async function search(url, query) {
   return { ...typed, withoutScript: plain };
 }
 
+async function details(url, selector) {
+  const count = (page) => page.$$eval(`${selector} li`, (items) =>
+    items.filter((item) => item.checkVisibility()).length);
+  const measure = async (context) => {
+    const page = await open(context, url);
+    const before = await count(page);
+    const summary = await page.textContent(`${selector} summary`);
+    await page.click(`${selector} summary`);
+    return { before, summary, after: await count(page) };
+  };
+  return {
+    script: await withBrowser(1366, measure),
+    withoutScript: await withBrowser(1366, measure, { javaScriptEnabled: false }),
+  };
+}
+
 async function main(argv) {
   const [mode, ...rest] = argv;
   let result;
@@ -131,10 +150,12 @@ async function main(argv) {
     result = await layout(parseInt(rest[0], 10), rest.slice(1));
   } else if (mode === "table") {
     result = await table(rest[0]);
+  } else if (mode === "details") {
+    result = await details(rest[0], rest[1]);
   } else if (mode === "search") {
     result = await search(rest[0], rest[1]);
   } else {
-    throw new Error("usage: browser_check.cjs layout WIDTH URL... | table URL | search URL QUERY");
+    throw new Error("usage: browser_check.cjs layout WIDTH URL... | table URL | search URL QUERY | details URL SELECTOR");
   }
   process.stdout.write(JSON.stringify(result, null, 1) + "\n");
 }

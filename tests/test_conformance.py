@@ -14,19 +14,24 @@ failure with a hint, never a skip, so that CI cannot pass without running a chec
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import json
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, TODAY
+
+from generator.commands.build import BuildOptions, build
+from generator.project import open_project
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = REPO / ".tools" / "node_modules"
@@ -49,6 +54,8 @@ AXE_PAGES = ["index.html", "accounts/calloway-foodservice.html",
              "accounts/granite-peak-industrial-plan.html", "owners/dana-whitfield.html"]
 BROWSER_SCRIPT = REPO / "tests" / "browser_check.cjs"
 PHONE = 390
+DESK = 1366
+CORPUS = 60
 
 
 def need(tool: Path | str) -> str:
@@ -112,10 +119,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(site):
-    """The output folder over HTTP on 127.0.0.1, as a browser would see a published site."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serving(folder: Path):
+    """A folder over HTTP on 127.0.0.1, as a browser would see a published site."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -125,6 +132,28 @@ def served(site):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The sample site, served."""
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served_corpus(tmp_path_factory):
+    """60 accounts of the benchmark corpus (bench/corpus.py), HTML only, served: lists
+    longer than a page shows at once, every owner with many accounts."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("corpus") / "project"
+    write_corpus(CORPUS, root)
+    report = build(open_project(root), BuildOptions(today=TODAY, pdf=False))
+    assert report.ok, [p.headline() for p in report.problems]
+    with serving(root / "output") as url:
+        yield url
 
 
 def test_axe_finds_no_violations(served):
@@ -194,6 +223,14 @@ def test_the_search_box_finds_accounts_as_you_type(served):
     assert result["withoutScript"] == {"boxes": 0, "rows": len(SAMPLES)}
     competitor = browser("search", served + "index.html", "ridgeline")
     assert competitor["names"] == ["Calloway Foodservice Distribution"]
+
+
+def test_long_lists_open_with_show_all_with_or_without_script(served_corpus):
+    result = browser("details", served_corpus + "index.html", "#meetings")
+    for measured in result.values():
+        assert measured["before"] == 10
+        assert measured["summary"].startswith("Show all ")
+        assert measured["after"] == int(measured["summary"].split()[-1]) > 10
 
 
 # --- Internal links ----------------------------------------------------------------------
