@@ -2,7 +2,8 @@
 // Measures pages as a reader's browser shows them, in Debian's headless Chromium driven by
 // playwright-core, and prints one JSON object. Used by tests/test_conformance.py.
 //   node tests/browser_check.cjs layout WIDTH URL...   width of each page against the
-//       window, and the smallest chart label, at a window WIDTH pixels wide
+//       window, the smallest chart label, and the account table (names on more than
+//       one line, overflow of its box, rows or cards), at a window WIDTH pixels wide
 //   node tests/browser_check.cjs table URL             what portfolio.js does to the
 //       account table: filter option names, sorting with empty cells, no-match message
 //   node tests/browser_check.cjs search URL QUERY      the search box: its label, the
@@ -61,10 +62,20 @@ async function layout(width, urls) {
           .map((text) => text.getBoundingClientRect().height > 0 ?
             parseFloat(getComputedStyle(text).fontSize) : null)
           .filter((size) => size !== null);
+        const table = document.querySelector("table.portfolio");
+        const names = table ? Array.from(table.querySelectorAll("tbody th a")) : [];
         return {
           scrollWidth: document.documentElement.scrollWidth,
           innerWidth: window.innerWidth,
           smallestChartText: sizes.length ? Math.min.apply(null, sizes) : null,
+          // The account table: names that take more than one line, and how much wider
+          // than its box it is (a box that scrolls sideways hides its last columns).
+          accountTable: table && {
+            rows: names.length,
+            wrappedNames: names.filter((a) => a.getClientRects().length > 1).length,
+            overflow: table.scrollWidth - table.parentElement.clientWidth,
+            display: getComputedStyle(table.tBodies[0].rows[0]).display,
+          },
         };
       });
       await page.close();

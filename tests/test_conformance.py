@@ -199,6 +199,27 @@ def test_no_page_is_wider_than_a_phone(served):
     assert pages[served + "index.html"]["smallestChartText"] >= 12
 
 
+CORPUS_PAGES = ["index.html", "owners/kim-tran.html", "accounts/account-00001.html"]
+
+
+@pytest.mark.parametrize("width", [DESK, PHONE])
+def test_the_account_table_at_a_desk_and_on_a_phone(served, served_corpus, width):
+    """At 1366 px one line per name and every column in view; at 390 px one card per
+    account; at either width no page scrolls sideways (the samples' long names, and 60
+    accounts with every list full)."""
+    urls = [served + "index.html", served + "owners/dana-whitfield.html",
+            *(served_corpus + page for page in CORPUS_PAGES)]
+    pages = browser("layout", str(width), *urls)
+    for url, measured in pages.items():
+        assert measured["scrollWidth"] <= measured["innerWidth"] == width, (url, measured)
+        table = measured["accountTable"]
+        if url.endswith("html") and "/accounts/" not in url:
+            assert table["rows"] > 0 and table["wrappedNames"] == 0, (url, table)
+            assert table["overflow"] <= 0, (url, table)
+            assert table["display"] == ("table-row" if width == DESK else "grid"), url
+    assert pages[served_corpus + "index.html"]["accountTable"]["rows"] == CORPUS
+
+
 def test_the_account_table_script(served):
     result = browser("table", served + "index.html")
     assert result["labels"] == ["All", "Lost", "At risk", "Won back", "Active"]
