@@ -18,6 +18,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -78,6 +79,8 @@ def html_pages(site: Path) -> list[Path]:
 
 def test_the_site_has_the_pages_the_checkers_expect(site):
     pages = {p.relative_to(site).as_posix() for p in html_pages(site)}
+    assert (site / "assets" / "favicon.svg").is_file()
+    assert '<link rel="icon" href="assets/favicon.svg"' in (site / "index.html").read_text()
     assert "index.html" in pages
     assert {f"accounts/{slug}.html" for slug in SAMPLES} <= pages
     assert {p for p in pages if p.startswith("owners/")} == {f"owners/{o}.html" for o in OWNERS}
@@ -156,16 +159,18 @@ def served_corpus(tmp_path_factory):
         yield url
 
 
-def test_axe_finds_no_violations(served):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(served, scheme):
     """axe-core's default rules (WCAG 2.0 to 2.2 A and AA, and its best practices), on the
-    pages as a browser shows them, after portfolio.js has added its filters and buttons."""
+    pages as a browser shows them, after portfolio.js has added its filters and buttons,
+    in light and in dark mode (contrast is judged on the colours each shows)."""
     node = need("node")
     need(CHROMIUM)
     need(TOOLS / "playwright-core")
     need(TOOLS / "axe-core")
     urls = [served + page for page in AXE_PAGES]
     run = subprocess.run([node, str(AXE_SCRIPT), *urls], capture_output=True, text=True,
-                         timeout=180)
+                         timeout=180, env={**os.environ, "WINBACK_COLOR_SCHEME": scheme})
     assert run.returncode == 0, run.stdout + run.stderr
     report = json.loads(run.stdout)
     assert sorted(report["pages"]) == sorted(urls)
