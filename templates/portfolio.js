@@ -1,7 +1,7 @@
 // Searching, sorting and filtering for the account tables. The pages work without it:
-// no search box, every row shown, in the built order. Rows carry data-status and
-// data-reasons; cells carry data-value where their text does not sort as it reads; the
-// search reads the columns whose heading has data-find (name, owner, reasons, competitor).
+// no search box, every row shown, in the built order. Everything is read from what the
+// cells say; the search reads the columns whose heading has data-find (name, owner,
+// reasons, competitor).
 (function () {
   "use strict";
   var STATUS_ORDER = { "lost": 0, "at-risk": 1, "won-back": 2, "active": 3 };
@@ -21,16 +21,57 @@
     return keys;
   }
 
-  // What a filter compares in a row. Owners are read from their column (its heading has
-  // data-owners), so that no row says its owner twice; the other filters read the row's
-  // attributes.
-  function reader(ownerColumn) {
+  // What a filter compares in a row, read from the cells so that no row says a thing
+  // twice: the owner from its column, the status from its pill's class, the reasons from
+  // their names (the columns' headings have data-owners, data-status, data-reasons).
+  function reader(headings, labels) {
+    var column = function (mark) {
+      return headings.findIndex(function (th) { return th.hasAttribute(mark); });
+    };
+    var owners = column("data-owners"), status = column("data-status");
+    var reasons = column("data-reasons");
+    var reasonKeys = {};
+    Object.keys(labels.reasons || {}).forEach(function (key) {
+      reasonKeys[labels.reasons[key]] = key;
+    });
     return function (row, attribute) {
       if (attribute === "data-owner") {
-        return ownerColumn >= 0 ? row.cells[ownerColumn].textContent : "";
+        return owners >= 0 ? row.cells[owners].textContent : "";
       }
-      return row.getAttribute(attribute) || "";
+      if (attribute === "data-status") {
+        return status >= 0 ? statusOf(row.cells[status]) : "";
+      }
+      if (reasons < 0 || !row.cells[reasons].textContent) { return ""; }
+      return row.cells[reasons].textContent.split(", ").map(function (name) {
+        return reasonKeys[name] || name;
+      }).join(" ");
     };
+  }
+
+  function statusOf(cell) {
+    var pill = cell.querySelector("[class*='status-']");
+    var match = pill && /status-([a-z-]+)/.exec(pill.className);
+    return match ? match[1] : "";
+  }
+
+  // A date as the pages write it, "4 Aug 2025" or "Mon 28 Dec 2026, 17:00", as a key that
+  // sorts ("2025-08-04", "2026-12-28 17:00"); anything else ("none", "check-in due ...")
+  // has none, and sorts last.
+  var MONTHS = { Jan: "01", Feb: "02", Mar: "03", Apr: "04", May: "05", Jun: "06",
+                 Jul: "07", Aug: "08", Sep: "09", Oct: "10", Nov: "11", Dec: "12" };
+  function dateKey(text) {
+    var match = /^(?:[A-Z][a-z]{2} )?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})(?:, (\d\d:\d\d))?$/.exec(text);
+    if (!match || !MONTHS[match[2]]) { return ""; }
+    var day = (match[1].length === 1 ? "0" : "") + match[1];
+    return match[3] + "-" + MONTHS[match[2]] + "-" + day + (match[4] ? " " + match[4] : "");
+  }
+
+  function sortValue(cell, kind) {
+    var text = cell.textContent.trim();
+    if (kind === "date") { return dateKey(text); }
+    if (kind === "status") { return statusOf(cell); }
+    if (kind === "number") { return /\d/.test(text) ? text.replace(/[^\d.\-]/g, "") : ""; }
+    return text;
   }
 
   // What the search compares: lower case, accents and repeated spaces dropped, so that
@@ -89,9 +130,7 @@
     var rows = Array.prototype.slice.call(body.rows);
     var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
     var headings = Array.prototype.slice.call(table.tHead.rows[0].cells);
-    var valueOf = reader(headings.findIndex(function (th) {
-      return th.hasAttribute("data-owners");
-    }));
+    var valueOf = reader(headings, labels);
     var findColumns = [];
     headings.forEach(function (th, column) {
       if (th.hasAttribute("data-find")) { findColumns.push(column); }
@@ -176,8 +215,8 @@
         });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
         rows.sort(function (a, b) {
-          var x = sortValue(a.cells[column]);
-          var y = sortValue(b.cells[column]);
+          var x = sortValue(a.cells[column], kind);
+          var y = sortValue(b.cells[column], kind);
           // An empty cell ("none", "not recorded") goes last in either direction.
           if (!x || !y) { return x === y ? 0 : x ? -1 : 1; }
           if (kind === "number") { x = parseFloat(x) || 0; y = parseFloat(y) || 0; }
@@ -189,11 +228,6 @@
         rows.forEach(function (row) { body.appendChild(row); });
       });
     });
-  }
-
-  function sortValue(cell) {
-    var value = cell.getAttribute("data-value");
-    return value === null ? cell.textContent.trim() : value;
   }
 
   document.addEventListener("DOMContentLoaded", function () {

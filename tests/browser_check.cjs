@@ -94,7 +94,7 @@ async function table(url) {
       return page.$$eval("table.portfolio tbody tr", (rows, name) => {
         const column = Array.from(rows[0].closest("table").tHead.rows[0].cells)
           .findIndex((th) => th.textContent === name);
-        return rows.map((row) => row.cells[column].getAttribute("data-value"));
+        return rows.map((row) => row.cells[column].textContent);
       }, heading);
     };
     const ascending = await sortBy("Next meeting");
@@ -104,7 +104,7 @@ async function table(url) {
     await page.selectOption('select[name="data-reasons"]', "price");
     const emptyAfter = await page.isVisible(".empty-filter");
     const message = await page.textContent(".empty-filter");
-    const dateCell = await page.$eval("table.portfolio td.date", (cell) =>
+    const dateCell = await page.$eval("table.portfolio td:nth-child(5)", (cell) =>
       getComputedStyle(cell).whiteSpace);
     return { labels, ascending, descending, emptyBefore, emptyAfter, message, dateCell };
   });
