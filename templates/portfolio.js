@@ -157,6 +157,8 @@
     var count = document.createElement("span");
     count.className = "count";
     count.setAttribute("role", "status");  // read out as it changes, without moving focus
+    // An owner's own page has one owner: a filter of one choice says nothing.
+    filters = filters.filter(function (f) { return f.querySelector("select").length > 2; });
     filters.forEach(function (f) { bar.appendChild(f); });
     bar.appendChild(count);
     var place = table.closest(".table-scroll") || table;
