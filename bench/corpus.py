@@ -9,9 +9,9 @@ accounts. The same seed and N always give the same files.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
-import sys
 from pathlib import Path
 
 COMPANIES = ("Northwind", "Harbor", "Summit", "Riverside", "Granite", "Cedar", "Atlas", "Beacon",
@@ -98,7 +98,18 @@ def write_corpus(count: int, target: Path, seed: int = 20261126) -> list[Path]:
     return paths
 
 
-if __name__ == "__main__":
-    paths = write_corpus(int(sys.argv[1]), Path(sys.argv[2]))
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("accounts", type=int, help="how many accounts to write")
+    parser.add_argument("folder", type=Path,
+                        help="the project folder; accounts go to its content/accounts/")
+    parser.add_argument("--seed", type=int, default=20261126,
+                        help="the same seed and count always give the same files")
+    args = parser.parse_args()
+    paths = write_corpus(args.accounts, args.folder, args.seed)
     sizes = [p.stat().st_size for p in paths]
     print(f"{len(paths)} accounts, {sum(sizes) / len(sizes) / 1000:.1f} KB on average")
+
+
+if __name__ == "__main__":
+    main()

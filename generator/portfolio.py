@@ -48,6 +48,7 @@ class AccountFacts:
     lost: dt.date | None
     won_back: dt.date | None
     loss_reasons: tuple[str, ...]
+    competitor: str
     meeting: Meeting | None
     example: bool
 
@@ -82,7 +83,7 @@ def summarise(dossier: Dossier, events: bytes) -> Summary:
         path=dossier.account.path,
         facts=AccountFacts(facts.name, facts.status, facts.owner, facts.value, facts.signed,
                            facts.lost, facts.won_back, tuple(facts.loss_reasons),
-                           facts.meeting, facts.example),
+                           facts.competitor, facts.meeting, facts.example),
         readiness=dossier.readiness,
         follow_ups=dossier.follow_ups,
         meeting_upcoming=dossier.meeting_upcoming,

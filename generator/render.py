@@ -144,6 +144,7 @@ class Renderer:
             shortwhen=shortwhen,
             capitalize_first=capitalize_first,
             fulldate=fulldate,
+            contents=contents,
         )
         self.env.globals.update(
             config=project.config,
@@ -371,6 +372,18 @@ def entry_date(entry) -> Markup:
     if entry.date is None:
         return Markup('<span class="undated">undated</span>')
     return Markup(f'<time datetime="{entry.date.isoformat()}">{longdate(entry.date)}</time>')
+
+
+# A section of a page and its heading, as the theme writes them: the entries of a table
+# of contents. Read from the rendered page, so the contents list exactly the sections a
+# dossier has (a won-back client's check-ins, the notes under headings of the file's own),
+# in a project's own templates too.
+SECTION_HEADING = re.compile(r'<section id="([^"]+)"[^>]*>\s*<h2[^>]*>([^<]*(?:<(?!/h2>)[^<]*)*)</h2>')
+
+
+def contents(html: str) -> list[tuple[str, Markup]]:
+    """(id, heading) of each section of a rendered page with an id and an <h2>."""
+    return [(anchor, Markup(heading)) for anchor, heading in SECTION_HEADING.findall(html)]
 
 
 OUTCOME_WORDS = {"accepted": "they said yes", "review": "open to looking again at a review",

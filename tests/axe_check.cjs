@@ -36,6 +36,8 @@ async function main(urls) {
       headless: true,
       args: ARGS,
       viewport: { width: 1280, height: 900 },
+      // WINBACK_COLOR_SCHEME=dark checks the pages as a reader in dark mode sees them.
+      colorScheme: process.env.WINBACK_COLOR_SCHEME || "light",
       timeout: 60000,
     });
     const results = { axe: null, pages: {} };

@@ -14,19 +14,26 @@ failure with a hint, never a skip, so that CI cannot pass without running a chec
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import http.server
 import json
+import os
 import re
 import shutil
 import subprocess
+import sys
 import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, TODAY
+
+from generator.commands.build import BuildOptions, build
+from generator.project import open_project
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = REPO / ".tools" / "node_modules"
@@ -49,6 +56,8 @@ AXE_PAGES = ["index.html", "accounts/calloway-foodservice.html",
              "accounts/granite-peak-industrial-plan.html", "owners/dana-whitfield.html"]
 BROWSER_SCRIPT = REPO / "tests" / "browser_check.cjs"
 PHONE = 390
+DESK = 1366
+CORPUS = 60
 
 
 def need(tool: Path | str) -> str:
@@ -71,6 +80,8 @@ def html_pages(site: Path) -> list[Path]:
 
 def test_the_site_has_the_pages_the_checkers_expect(site):
     pages = {p.relative_to(site).as_posix() for p in html_pages(site)}
+    assert (site / "assets" / "favicon.svg").is_file()
+    assert '<link rel="icon" href="assets/favicon.svg"' in (site / "index.html").read_text()
     assert "index.html" in pages
     assert {f"accounts/{slug}.html" for slug in SAMPLES} <= pages
     assert {p for p in pages if p.startswith("owners/")} == {f"owners/{o}.html" for o in OWNERS}
@@ -112,10 +123,10 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def served(site):
-    """The output folder over HTTP on 127.0.0.1, as a browser would see a published site."""
-    handler = functools.partial(QuietHandler, directory=str(site))
+@contextlib.contextmanager
+def serving(folder: Path):
+    """A folder over HTTP on 127.0.0.1, as a browser would see a published site."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -127,16 +138,40 @@ def served(site):
         thread.join(timeout=5)
 
 
-def test_axe_finds_no_violations(served):
+@pytest.fixture(scope="module")
+def served(site):
+    """The sample site, served."""
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served_corpus(tmp_path_factory):
+    """60 accounts of the benchmark corpus (bench/corpus.py), HTML only, served: lists
+    longer than a page shows at once, every owner with many accounts."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from corpus import write_corpus
+
+    root = tmp_path_factory.mktemp("corpus") / "project"
+    write_corpus(CORPUS, root)
+    report = build(open_project(root), BuildOptions(today=TODAY, pdf=False))
+    assert report.ok, [p.headline() for p in report.problems]
+    with serving(root / "output") as url:
+        yield url
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_no_violations(served, scheme):
     """axe-core's default rules (WCAG 2.0 to 2.2 A and AA, and its best practices), on the
-    pages as a browser shows them, after portfolio.js has added its filters and buttons."""
+    pages as a browser shows them, after portfolio.js has added its filters and buttons,
+    in light and in dark mode (contrast is judged on the colours each shows)."""
     node = need("node")
     need(CHROMIUM)
     need(TOOLS / "playwright-core")
     need(TOOLS / "axe-core")
     urls = [served + page for page in AXE_PAGES]
     run = subprocess.run([node, str(AXE_SCRIPT), *urls], capture_output=True, text=True,
-                         timeout=180)
+                         timeout=180, env={**os.environ, "WINBACK_COLOR_SCHEME": scheme})
     assert run.returncode == 0, run.stdout + run.stderr
     report = json.loads(run.stdout)
     assert sorted(report["pages"]) == sorted(urls)
@@ -170,16 +205,67 @@ def test_no_page_is_wider_than_a_phone(served):
     assert pages[served + "index.html"]["smallestChartText"] >= 12
 
 
+CORPUS_PAGES = ["index.html", "owners/kim-tran.html", "accounts/account-00001.html"]
+
+
+@pytest.mark.parametrize("width", [DESK, PHONE])
+def test_the_account_table_at_a_desk_and_on_a_phone(served, served_corpus, width):
+    """At 1366 px one line per name and every column in view; at 390 px one card per
+    account; at either width no page scrolls sideways (the samples' long names, and 60
+    accounts with every list full)."""
+    urls = [served + "index.html", served + "owners/dana-whitfield.html",
+            *(served_corpus + page for page in CORPUS_PAGES)]
+    pages = browser("layout", str(width), *urls)
+    for url, measured in pages.items():
+        assert measured["scrollWidth"] <= measured["innerWidth"] == width, (url, measured)
+        table = measured["accountTable"]
+        if url.endswith("html") and "/accounts/" not in url:
+            assert table["rows"] > 0 and table["wrappedNames"] == 0, (url, table)
+            assert table["overflow"] <= 0, (url, table)
+            assert table["display"] == ("table-row" if width == DESK else "grid"), url
+    assert pages[served_corpus + "index.html"]["accountTable"]["rows"] == CORPUS
+
+
 def test_the_account_table_script(served):
     result = browser("table", served + "index.html")
     assert result["labels"] == ["All", "Lost", "At risk", "Won back", "Active"]
-    # Accounts with no meeting sort last both ways.
-    assert result["ascending"][-1] == "" and result["ascending"][0] != ""
-    assert result["descending"][-1] == "" and result["descending"][0] != ""
-    assert result["ascending"][0] < result["descending"][0]
+    # Accounts with no meeting sort last both ways; meetings by their dates, as written.
+    def when(text: str) -> dt.datetime | None:
+        try:
+            return dt.datetime.strptime(text, "%a %d %b %Y, %H:%M")
+        except ValueError:
+            return None
+
+    for order in ("ascending", "descending"):
+        dates = [when(text) for text in result[order]]
+        meetings = [d for d in dates if d is not None]
+        assert len(meetings) >= 3 and dates[:len(meetings)] == meetings  # none last
+        assert meetings == sorted(meetings, reverse=order == "descending")
     assert not result["emptyBefore"] and result["emptyAfter"]
     assert result["message"].startswith("No account matches these filters.")
     assert result["dateCell"] == "nowrap"
+
+
+def test_the_search_box_finds_accounts_as_you_type(served):
+    """Two words, in any order and case, accents aside, from two columns (an owner and a
+    loss reason); Enter on the one account left opens its dossier. Without JavaScript
+    there is no box and every account is listed."""
+    result = browser("search", served + "index.html", "billing SORENSEN")
+    assert result["before"] == f"{len(SAMPLES)} of {len(SAMPLES)} accounts"
+    assert result["after"] == f"1 of {len(SAMPLES)} accounts"
+    assert result["names"] == ["Sterling Ridge Property Management"]
+    assert result["opened"] == "/accounts/sterling-ridge-property.html"
+    assert result["withoutScript"] == {"boxes": 0, "rows": len(SAMPLES)}
+    competitor = browser("search", served + "index.html", "ridgeline")
+    assert competitor["names"] == ["Calloway Foodservice Distribution"]
+
+
+def test_long_lists_open_with_show_all_with_or_without_script(served_corpus):
+    result = browser("details", served_corpus + "index.html", "#meetings")
+    for measured in result.values():
+        assert measured["before"] == 10
+        assert measured["summary"].startswith("Show all ")
+        assert measured["after"] == int(measured["summary"].split()[-1]) > 10
 
 
 # --- Internal links ----------------------------------------------------------------------

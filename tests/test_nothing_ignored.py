@@ -452,7 +452,7 @@ def test_only_theme_files_meant_to_be_published_are_copied(project_dir, add_acco
     assert result.exit_code == 0, result.stderr
     assets = project_dir / "output" / "assets"
     published = sorted(p.relative_to(assets).as_posix() for p in assets.rglob("*") if p.is_file())
-    assert published == ["extra.css", "fonts/Inter-Bold.woff2", "fonts/Inter-BoldItalic.woff2",
+    assert published == ["extra.css", "favicon.svg", "fonts/Inter-Bold.woff2", "fonts/Inter-BoldItalic.woff2",
                          "fonts/Inter-Italic.woff2", "fonts/Inter-Regular.woff2",
                          "fonts/LICENSE.txt", "fonts/OFL.txt", "portfolio.js", "print.css",
                          "style.css"]

@@ -107,6 +107,8 @@ def test_brief_lengths_at_a4_and_letter(samples, letter_samples):
         assert lengths["calloway-foodservice"] >= lengths["harlow-dental-group"]
         assert lengths["harlow-dental-group"] <= 2, lengths
         assert "Meeting request" not in text_of(folder / "calloway-foodservice.pdf")
+        # The dossier's contents are for the screen: the brief keeps its own order.
+        assert "Contents" not in text_of(folder / "calloway-foodservice.pdf")
         # Before its meeting, Calloway's letters wait for the record of it; Granite Peak's
         # are drafted from the one held.
         assert "Thank-you note: To draft after the meeting" in text_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -10,7 +11,7 @@ import re
 import icalendar
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, front, write
+from conftest import TODAY, build_beside_good, front, run_cli, write
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
@@ -161,6 +162,57 @@ def test_waiting_for_an_answer_and_follow_ups_due_this_week(project_dir):
     assert "Next tactful try around 4 Dec 2026" in dossier
 
 
+def meeting_account(number: int, when: str = "") -> str:
+    when = when or f"2026-12-{1 + number % 28:02d} {8 + number // 28:02d}:00"
+    return front(f"""
+        name: Client {number:03d}
+        status: lost
+        owner: Dana Reyes
+        lost: 2026-08-31
+        loss_reasons: [price]
+        meeting:
+          when: {when}
+    """)
+
+
+def meeting_names(html: str) -> list[str]:
+    return re.findall(r'<a href="[./]*accounts/m\d+\.html">Client (\d+)</a>', html)
+
+
+def test_long_lists_show_ten_and_the_rest_behind_show_all(project_dir, add_account):
+    """Twelve meetings beside a full account's (all of the same owner): the soonest ten,
+    then the other three in a <details> that opens without JavaScript; the owner page
+    bounds its meetings the same way."""
+    for number in range(12):  # all before the full account's, on 3 December
+        add_account(f"m{number:02d}", meeting_account(number, f"2026-11-27 {8 + number:02d}:00"))
+    result = build_beside_good(project_dir)
+    assert result.exit_code == 0, result.output
+    index = flat(project_dir / "output" / "index.html")
+    meetings = re.search(r'id="meetings".*?</section>', index).group(0)
+    shown, rest = meetings.split('<details class="more">')
+    assert meeting_names(shown) == [f"{n:03d}" for n in range(10)]
+    assert "<summary>Show all 13</summary>" in rest
+    assert meeting_names(rest) == ["010", "011"] and "Northwind Freight" in rest
+    owner = flat(project_dir / "output" / "owners" / "dana-reyes.html")
+    shown, rest = re.search(r'id="owner-meetings".*?</section>', owner).group(0).split(
+        '<details class="more">')
+    assert len(meeting_names(shown)) == 10 and "<summary>Show all 13</summary>" in rest
+
+
+def test_a_page_lists_three_hundred_at_the_most_and_says_where_the_rest_are(project_dir,
+                                                                          add_account):
+    for number in range(305):
+        add_account(f"m{number:03d}", meeting_account(number))
+    result = run_cli(project_dir, "build", "--no-pdf", "--today", TODAY.isoformat())
+    assert result.exit_code == 0, result.output
+    index = html.unescape(flat(project_dir / "output" / "index.html"))
+    meetings = re.search(r'id="meetings".*?</section>', index).group(0)
+    assert "<summary>Show 290 more of 305</summary>" in meetings
+    assert len(meeting_names(meetings)) == 300
+    assert ("And 5 more: sort the account table by next meeting, or see each owner's page."
+            in meetings)
+
+
 def chart_rows(index: str, key: str) -> list[tuple[str, ...]]:
     figure = re.search(rf'id="chart-{key}-figure".*?</figure>', index).group(0)
     table = re.search(r"<tbody>(.*?)</tbody>", figure).group(1)
@@ -210,11 +262,11 @@ def test_owner_pages(built):
     assert sorted(p.name for p in (built / "owners").iterdir()) == [
         "dana-reyes.html", "sam-okafor.html"]
     dana = flat(built / "owners" / "dana-reyes.html")
-    assert re.findall(r'<th scope="row" data-value="(\w+)">', dana) == ["Alpha", "Delta", "Gamma"]
+    assert re.findall(r'<th scope="row"><a href="../accounts/(\w+).html">', dana) == ["alpha", "delta", "gamma"]
     assert "3 accounts, 2 upcoming meetings, 1 open follow-up" in dana
     assert "Send the SLA" in dana and "Call the CFO" not in dana
     sam = flat(built / "owners" / "sam-okafor.html")
-    assert "Call the CFO" in sam and re.findall(r'data-value="(\w+)"><a', sam) == ["Beta"]
+    assert "Call the CFO" in sam and re.findall(r'<th scope="row"><a href="../accounts/(\w+).html">', sam) == ["beta"]
 
 
 def test_calendar_events_and_stable_uids(built, project_dir):

@@ -114,7 +114,7 @@ def test_follow_ups_history_notes(full_page):
             '<td data-label="Channel">Phone</td><td data-label="Owner">Sam Okafor</td>') in follow_ups
     assert "Call to confirm the agenda" in follow_ups
     assert "Tom Ellis left; Priya took over" in section(full_page, "history")
-    assert "<h2>Gossip</h2>" in full_page and "Free notes under a heading" in full_page
+    assert "<h2 id=\"notes-1-h\">Gossip</h2>" in full_page and "Free notes under a heading" in full_page
 
 
 def test_script_sets_spoken_lines_apart_from_our_notes(full_page):
@@ -440,3 +440,27 @@ def test_a_meeting_whose_time_is_not_set_is_shown_so_and_is_all_day(project_dir)
     (event,) = icalendar.Calendar.from_ical((out / "calendar.ics").read_bytes()).walk("VEVENT")
     assert event.decoded("dtstart") == dt.date(2026, 12, 10)
     assert event.decoded("dtend") == dt.date(2026, 12, 11)
+
+
+def test_the_dossier_has_contents_linking_every_section_in_order(project_dir):
+    """Every section with a heading, in the page's order, the file's own headings
+    ("Gossip") among them; a won-back client's check-ins only where there are some."""
+    _, out = build_site(project_dir, northwind=FULL_ACCOUNT, back=front("""
+        name: Back Again
+        status: won-back
+        signed: 2019-01-15
+        lost: 2024-05-01
+        won_back: 2026-10-01
+        loss_reasons: [price]
+    """))
+    page = (out / "accounts" / "northwind.html").read_text()
+    toc = re.search(r'<nav class="toc".*?</nav>', page, re.S).group(0)
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', toc)
+    sections = re.findall(r'<section id="([^"]+)"', page)
+    assert [anchor for anchor, _ in links] == sections
+    assert links[0] == ("before", "Before you walk in")
+    assert ("notes-1", "Gossip") in links and links[-1] == ("file-history",
+                                                          "Changes to this file")
+    assert "check-ins" not in dict(links)
+    back = (out / "accounts" / "back.html").read_text()
+    assert '<a href="#check-ins">Check-ins</a>' in back
