@@ -5,9 +5,9 @@ it, so a reader (or a build killed half-way) never sees half a file.
 
 An output folder is winback's alone: it must not be, hold or lie inside the
 project's sources, and a folder with files that no build made is left alone.
-A build marks the folder it makes (`MARKER`, naming the project) and holds a
-lock on that mark while it writes, so one folder has one build at a time,
-whichever project it comes from.
+A build marks the folder it makes (`MARKER`, naming the project by a path from
+the folder) and holds a lock on that mark while it writes, so one folder has one
+build at a time, whichever project it comes from.
 """
 
 from __future__ import annotations
@@ -112,7 +112,8 @@ def refusal(out: Path, root: Path, sources: Sequence[Path], built_before: bool,
     if force or not out.is_dir():
         return None
     owner = _owner(out)
-    if owner == str(root) or (owner is None and (built_before or not any(out.iterdir()))):
+    if owner == root or (built_before and not _is_project(owner)) or (
+            owner is None and not any(out.iterdir())):
         return None
     if owner is not None:
         return f"the output folder holds the build of another project ({owner})", FORCE_HINT
@@ -121,12 +122,31 @@ def refusal(out: Path, root: Path, sources: Sequence[Path], built_before: bool,
     return f"the output folder has files that no winback build made: {found}", FORCE_HINT
 
 
-def _owner(out: Path) -> str | None:
+def _owner(out: Path) -> Path | None:
     """The project whose build made `out`, from its mark; None without one."""
     try:
-        return str(json.loads((out / MARKER).read_text(encoding="utf-8"))["project"])
+        recorded = str(json.loads((out / MARKER).read_text(encoding="utf-8"))["project"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return (out / recorded).resolve()  # relative to the folder; marks of old builds: absolute
+
+
+def _is_project(folder: Path | None) -> bool:
+    """Whether a winback project is still there (a project that moved away is not)."""
+    return folder is not None and ((folder / "winback.yaml").is_file()
+                                   or (folder / paths.ACCOUNTS).is_dir())
+
+
+def _mark(out: Path, root: Path) -> str:
+    """The mark's text: the project as a path from the output folder, so that a project
+    moved or renamed with its output still owns it, and the mark publishes no absolute
+    path (on another drive there is none relative: the mark then names no project)."""
+    try:
+        project = os.path.relpath(root.resolve(), out.resolve())
+        mark = {"built_by": "winback", "project": Path(project).as_posix()}
+    except ValueError:
+        mark = {"built_by": "winback"}
+    return json.dumps(mark) + "\n"
 
 
 @contextlib.contextmanager
@@ -143,7 +163,7 @@ def claimed(out: Path, root: Path) -> Iterator[bool]:
             return
         try:
             handle.truncate()
-            handle.write(json.dumps({"built_by": "winback", "project": str(root)}) + "\n")
+            handle.write(_mark(out, root))
             handle.flush()
             yield True
         finally:

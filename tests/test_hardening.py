@@ -429,3 +429,33 @@ def test_an_account_named_with_an_upper_case_extension_is_reported(project_dir):
                           "shout.MD: file name 'shout.MD' does not end in '.md' (rename it to "
                           "'shout.md')")
     assert "shout.MD" in run_cli(project_dir, "check").stderr
+
+
+def test_a_moved_project_builds_and_its_mark_holds_no_absolute_path(tmp_path):
+    first = tmp_path / "first"
+    write(first / "content" / "accounts" / "acme.md", FULL_ACCOUNT)
+    assert run_cli(first, "build", "--no-pdf").exit_code == 0
+    mark = (first / "output" / ".winback-output").read_text()
+    assert str(tmp_path) not in mark and '"project": ".."' in mark
+    moved = tmp_path / "renamed"
+    first.rename(moved)
+    again = run_cli(moved, "build", "--no-pdf")
+    assert again.exit_code == 0, again.stderr
+    assert "acme" in (moved / "output" / "index.html").read_text()
+
+
+def test_a_project_moved_away_from_its_output_folder_still_builds_there(tmp_path):
+    first, out = tmp_path / "first", tmp_path / "site"
+    write(first / "content" / "accounts" / "acme.md", FULL_ACCOUNT)
+    assert run_cli(first, "build", "--no-pdf", "--out", str(out)).exit_code == 0
+    moved = tmp_path / "elsewhere" / "first"
+    moved.parent.mkdir()
+    first.rename(moved)
+    again = run_cli(moved, "build", "--no-pdf", "--out", str(out))
+    assert again.exit_code == 0, again.stderr
+    # and a project that never built there is still refused while the owner is there
+    other = tmp_path / "other"
+    write(other / "content" / "accounts" / "beta.md", FULL_ACCOUNT)
+    refused = run_cli(other, "build", "--no-pdf", "--out", str(out))
+    assert refused.exit_code == 1
+    assert f"holds the build of another project ({moved})" in refused.stderr
