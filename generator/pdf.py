@@ -156,7 +156,8 @@ class _ListHandler(logging.Handler):
 def render_all(jobs: list[PdfJob], settings: PdfSettings, workers: int,
                on_done: Callable[[PdfResult], None]) -> None:
     """Render every job in worker processes, calling `on_done` here as each finishes."""
-    run_all(jobs, _Worker, (settings,), workers, settings.time_limit, on_done, _failed)
+    run_all(jobs, _Worker, (settings,), workers, settings.time_limit, on_done, _failed,
+            lambda job: job.slug)
 
 
 def _failed(job: PdfJob, failure: Failure) -> PdfResult:

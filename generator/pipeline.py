@@ -23,7 +23,7 @@ from generator.derive import BuildDate, Dossier, Outdated, derive
 from generator.history import DUBIOUS, FileHistory, read_history
 from generator.load import field_label, owner_names_in, parse_account
 from generator.portfolio import OwnerNames, owner_spelling_problems
-from generator.problems import Problem, ProblemLog, Severity
+from generator.problems import Problem, ProblemLog, Severity, display_path
 from generator.project import Project
 from generator.schema import Account, Facts
 from generator.validate import read_account, validate_account
@@ -75,7 +75,8 @@ def for_each_account(project: Project, tasks: list[AccountTask], worker: type, a
         return on_failure(task, failure_problem(task.path, failure))
 
     workers = jobs if len(tasks) >= POOL_THRESHOLD else 1
-    run_all(tasks, worker, args, workers, project.config.dossier_time_limit, on_done, failed)
+    run_all(tasks, worker, args, workers, project.config.dossier_time_limit, on_done, failed,
+            lambda task: str(display_path(task.path, project.root)))
 
 
 def failure_problem(path: Path, failure: Failure) -> Problem:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import contextlib
+import logging
 import multiprocessing
 import os
 import signal
@@ -37,6 +38,8 @@ from typing import Any, TypeVar
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+
+log = logging.getLogger("winback")
 
 RETRIES = 1  # a task whose worker died is tried once more, in a fresh worker
 WALL_CLOCK_FACTOR = 10  # a task is ended after this many times its CPU limit on the clock,
@@ -65,10 +68,12 @@ def default_jobs() -> int:
 
 def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple, workers: int,
             time_limit: float | None, on_done: Callable[[Result], None],
-            on_failure: Callable[[Task, Failure], Result]) -> None:
+            on_failure: Callable[[Task, Failure], Result],
+            name_of: Callable[[Task], str] = lambda task: "a task") -> None:
     """Run `make_worker(*args).run(task)` for every task in worker processes, calling
     `on_done` here with each result (or with `on_failure`'s stand-in) as it comes.
-    `time_limit` is the CPU time one task may use, in seconds."""
+    `time_limit` is the CPU time one task may use, in seconds; `name_of` names a task
+    for the line that says it is tried again."""
     tasks = list(tasks)
     if not tasks:
         return
@@ -88,6 +93,9 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
                 outcome = _outcome(future, time_limit, progress[index])
                 if isinstance(outcome, Failure):
                     if outcome.kind == "died" and tries[index] < RETRIES:
+                        # said, because a worker killed for memory may well die again
+                        log.info("%s: %s; it is tried again in a fresh one",
+                                 name_of(tasks[index]), outcome.detail)
                         tries[index] += 1
                         again.append(index)
                         continue
