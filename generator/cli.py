@@ -303,7 +303,7 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
                jobs: int, pdf: bool, only: tuple[str, ...], force: bool,
                clean: bool = False) -> None:
-    from generator.commands.build import BuildOptions, remade_line, summary_line
+    from generator.engine.report import BuildOptions, remade_line, summary_line
     from generator.commands.build import build as run_build
 
     started = time.perf_counter()

@@ -58,6 +58,10 @@ class BuildDateError(ValueError):
     """The date to build for is outside the dates winback accepts."""
 
 
+BUILD_DATE_HINT = ("set SOURCE_DATE_EPOCH to seconds since 1970 (e.g. 1795651200), or give "
+                   "--today YYYY-MM-DD")
+
+
 def build_date(today: dt.date | None = None) -> BuildDate:
     if today is not None:
         return BuildDate(_accepted(today, f"--today {today}"), True)

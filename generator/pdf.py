@@ -1,20 +1,23 @@
-"""Render, print side: dossier HTML -> PDF briefs with WeasyPrint.
+"""Render, print side: dossier HTML -> PDF briefs, through a PDF engine.
 
-WeasyPrint costs about half a second to import and warm up, then a few
-tenths of a second per brief, so briefs are rendered in long-lived worker
-processes that each import it once and keep one font configuration.
+This module is what the build knows of printing: jobs in, results out, in
+long-lived worker processes (an engine costs about half a second to import and
+warm up, then a few tenths of a second per brief). The engine itself is one
+module named in ENGINES, imported only inside the workers that print, so a
+build that prints nothing runs without it installed. An engine module has a
+`Worker(settings)` whose `run(job)` gives a PdfResult, and a `version()`
+(part of every PDF's fingerprint, '' when it is not installed).
 
-Account files come from many hands, so every brief is rendered with a URL
-fetcher that reads only files inside the allowed folders (the project, the
-theme) and refuses the network, other `file://` paths and `..` escapes; each
-refusal is reported. A brief that takes longer than its time limit fails
-alone: the pool (`generator.workers`) ends its worker.
+Account files come from many hands, so an engine must read only what
+`check_url` allows: files inside the allowed folders (the project, the
+theme), never the network, other `file://` paths or `..` escapes; each refusal
+is reported. A brief that takes longer than its time limit fails alone: the
+pool (`generator.workers`) ends its worker.
 """
 
 from __future__ import annotations
 
-import logging
-import mimetypes
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,12 +28,15 @@ from generator.platforms import pdf_engine_problem
 from generator.workers import Failure, run_all
 
 TIME_LIMIT_HINT = "shorten the account, or raise pdf_time_limit in winback.yaml"
+# The engines winback can print with, by name: the module that drives each.
+ENGINES = {"weasyprint": "generator.pdf_weasyprint"}
 
 @dataclass(frozen=True)
 class PdfSettings:
     allowed_roots: tuple[Path, ...]
     variant: str = "pdf/ua-1"
     time_limit: float = 60.0
+    engine: str = "weasyprint"
 
 
 @dataclass(frozen=True)
@@ -83,81 +89,21 @@ def check_url(url: str, allowed_roots: tuple[Path, ...]) -> Path:
     return path
 
 
-class _Worker:
-    """One process's WeasyPrint state, created once, used for many briefs."""
-
-    def __init__(self, settings: PdfSettings) -> None:
-        import weasyprint
-        from weasyprint.text.fonts import FontConfiguration
-
-        self.weasyprint = weasyprint
-        self.settings = settings
-        self.fonts = FontConfiguration()
-        self.roots = tuple(root.resolve() for root in settings.allowed_roots)
-        self.log_records: list[logging.LogRecord] = []
-        weasy_log = logging.getLogger("weasyprint")
-        weasy_log.handlers[:] = [_ListHandler(self.log_records)]
-        weasy_log.propagate = False
-        weasy_log.setLevel(logging.WARNING)
-
-    def run(self, job: PdfJob) -> PdfResult:
-        result = PdfResult(job.slug)
-        self.log_records.clear()
-        fetcher = self._fetcher(result)
-        try:
-            document = self.weasyprint.HTML(
-                string=printable(job.html), base_url=job.base_url, url_fetcher=fetcher,
-            ).render(font_config=self.fonts, pdf_variant=self.settings.variant)
-            # Everything the layout needs is fetched by now; what write_pdf
-            # would still fetch are attachments, which a brief never embeds.
-            fetcher.attachments_phase = True
-            result.data = document.write_pdf(pdf_variant=self.settings.variant)
-        except Exception as exc:  # noqa: BLE001 - a broken brief must not stop the others
-            result.error = f"PDF rendering failed: {type(exc).__name__}: {exc}"
-        refused = {url for url, _ in result.refused}
-        result.warnings = sorted({
-            record.getMessage() for record in self.log_records
-            if not any(url in record.getMessage() for url in refused)})
-        return result
-
-    def _fetcher(self, result: PdfResult):
-        roots = self.roots
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-        class ProjectFilesOnly(URLFetcher):
-            attachments_phase = False
-
-            def fetch(self, url, headers=None):
-                if url.startswith("data:") and not self.attachments_phase:
-                    return super().fetch(url, headers)
-                try:
-                    if self.attachments_phase:
-                        raise RefusedURL("attachments are not embedded in briefs")
-                    path = check_url(url, roots)
-                except RefusedURL as refusal:
-                    result.refused.append((url, str(refusal)))
-                    raise
-                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(path.as_uri(), path.read_bytes(),
-                                          {"Content-Type": kind})
-
-        return ProjectFilesOnly()
-
-
-class _ListHandler(logging.Handler):
-    def __init__(self, records: list[logging.LogRecord]) -> None:
-        super().__init__(logging.WARNING)
-        self.records = records
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 def render_all(jobs: list[PdfJob], settings: PdfSettings, workers: int,
                on_done: Callable[[PdfResult], None]) -> None:
     """Render every job in worker processes, calling `on_done` here as each finishes."""
-    run_all(jobs, _Worker, (settings,), workers, settings.time_limit, on_done, _failed,
+    run_all(jobs, engine_worker, (settings,), workers, settings.time_limit, on_done, _failed,
             lambda job: job.slug)
+
+
+def engine_worker(settings: PdfSettings):
+    """A worker process's engine, imported there and only there."""
+    return importlib.import_module(ENGINES[settings.engine]).Worker(settings)
+
+
+def engine_version(name: str = "weasyprint") -> str:
+    """The installed version of an engine, '' when it is not installed."""
+    return importlib.import_module(ENGINES[name]).version()
 
 
 def _failed(job: PdfJob, failure: Failure) -> PdfResult:

@@ -25,7 +25,7 @@ from generator.load import field_label, owner_names_in, parse_account
 from generator.portfolio import OwnerNames, owner_spelling_problems
 from generator.problems import Problem, ProblemLog, Severity, display_path
 from generator.project import Project
-from generator.schema import Account, Facts
+from generator.schema import Account
 from generator.validate import read_account, validate_account
 from generator.workers import Failure, run_all
 

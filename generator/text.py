@@ -6,7 +6,11 @@ load Jinja2, Markdown and the sanitiser to do it.
 
 from __future__ import annotations
 
+import json
+import re
 import unicodedata
+
+import yaml
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -132,3 +136,29 @@ def how_names_differ(written: str, shown: str) -> str:
     elif plain != shown:
         found.append("case")
     return joined(found) if found else "spelling"
+
+
+# What YAML reads back as the same text without quotes.
+PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+@-]*$")
+
+
+def yaml_text(value: str) -> str:
+    """Plain when YAML reads it back as the same text (not 'yes', '1.5' or '2026-01-02'),
+    else double-quoted."""
+    if PLAIN_YAML.match(value) and yaml.safe_load(value) == value:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def aligned(rows: list[tuple], right: set[int] = frozenset()) -> str:
+    """Rows as columns, each as wide as its widest cell as a terminal shows it (a Chinese
+    or Japanese character takes two cells), a rule under the first row."""
+    widths = [max(display_width(str(cell)) for cell in column)
+              for column in zip(*rows, strict=True)]
+
+    def line(cells) -> str:
+        return "  ".join(pad(str(c), w, right=i in right)
+                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(rows[0]), rule, *(line(cells) for cells in rows[1:])])

@@ -77,7 +77,7 @@ def run_all(tasks: Iterable[Task], make_worker: Callable[..., Any], args: tuple,
     tasks = list(tasks)
     if not tasks:
         return
-    context = _context()
+    context = _context(make_worker.__module__)
     progress = context.Array("q", len(tasks), lock=False)
     tries = [0] * len(tasks)
     todo = list(range(len(tasks)))
@@ -138,7 +138,7 @@ def _outcome(future: futures.Future, time_limit: float | None, progress: int) ->
         return Failure("error", f"{type(exc).__name__}: {exc}", progress)
 
 
-def _context():
+def _context(preload: str):
     """Forking copies only the calling thread: a lock held by another thread at that
     moment (serve's server and watcher run in threads) would stay held in the worker for
     ever. A process with threads starts its workers from a fork server instead. Where
@@ -148,7 +148,7 @@ def _context():
     if threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["generator.commands.build", "generator.pdf"])
+    context.set_forkserver_preload([preload])  # what its workers need, imported once
     return context
 
 

@@ -274,7 +274,7 @@ def test_printed_portfolio_after_builds_without_pdfs_equals_a_clean_one(project_
 
 def test_every_build_option_either_shapes_the_output_or_does_not():
     """A new option must be placed: in the fingerprints, or named as not changing output."""
-    from generator.outputs import OTHER_OPTIONS, SHAPING_OPTIONS, option_names
+    from generator.engine.keys import OTHER_OPTIONS, SHAPING_OPTIONS, option_names
 
     assert option_names(BuildOptions()) == set(SHAPING_OPTIONS) | set(OTHER_OPTIONS)
     assert not set(SHAPING_OPTIONS) & set(OTHER_OPTIONS)

@@ -9,8 +9,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.commands.build import DATE_HINT, BuildReport
-from generator.derive import STATUS_LABELS, BuildDate, BuildDateError, build_date
+from generator.derive import BUILD_DATE_HINT, STATUS_LABELS, BuildDate, BuildDateError, build_date
+from generator.engine.report import BuildReport
 from generator.pipeline import (
     AccountTask,
     account_tasks,
@@ -19,9 +19,8 @@ from generator.pipeline import (
 )
 from generator.portfolio import FailedAccount, Portfolio, Summary, portfolio, summarise
 from generator.problems import Problem, visible
-from generator.text import display_width, pad
 from generator.project import Project
-from generator.text import name_key
+from generator.text import aligned, name_key
 from generator.workers import default_jobs
 
 
@@ -68,7 +67,7 @@ def collect(project: Project, today: dt.date | None = None
     try:
         when = build_date(today)
     except BuildDateError as exc:
-        report.problems.append(Problem(project.root, 0, 0, "", str(exc), DATE_HINT))
+        report.problems.append(Problem(project.root, 0, 0, "", str(exc), BUILD_DATE_HINT))
         return None, report
     summaries: list[Summary] = []
     failed: list[FailedAccount] = []
@@ -175,20 +174,6 @@ def as_table(rows: list[Row], currency: str) -> str:
               f"{currency}{row.value:,.0f}" if row.value is not None else "-", row.lost or "-",
               row.next_meeting or "-", _readiness(row)) for row in rows]
     return aligned([header, *lines], right={3})
-
-
-def aligned(rows: list[tuple], right: set[int] = frozenset()) -> str:
-    """Rows as columns, each as wide as its widest cell as a terminal shows it (a Chinese
-    or Japanese character takes two cells), a rule under the first row."""
-    widths = [max(display_width(str(cell)) for cell in column)
-              for column in zip(*rows, strict=True)]
-
-    def line(cells) -> str:
-        return "  ".join(pad(str(c), w, right=i in right)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(rows[0]), rule, *(line(cells) for cells in rows[1:])])
 
 
 def _readiness(row: Row) -> str:

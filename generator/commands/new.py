@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from generator import paths
 from generator.load import SLUG, suggest_slug
 from generator.project import CONFIG_NAME, PACKAGE_DIR
 from generator.schema import MAX_NAME
+from generator.text import yaml_text
 
 SCAFFOLD = PACKAGE_DIR / "scaffold"
 ARCHETYPE = Path("archetypes") / "account.md"  # a project's own copy overrides the built-in one
@@ -28,7 +26,6 @@ INIT_FILES = {  # target in the new project -> file in generator/scaffold/
     "content/accounts/example-northwind-freight.md": "example-account.md",
 }
 EXAMPLE = "content/accounts/example-northwind-freight.md"
-PLAIN_YAML = re.compile(r"^[A-Za-z0-9][\w .,&'()/+@-]*$")
 
 
 class Refused(Exception):
@@ -121,11 +118,3 @@ def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
     with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
         handle.write(text)
     return target
-
-
-def yaml_text(value: str) -> str:
-    """Plain when YAML reads it back as the same text (not 'yes', '1.5' or '2026-01-02'),
-    else double-quoted."""
-    if PLAIN_YAML.match(value) and yaml.safe_load(value) == value:
-        return value
-    return json.dumps(value, ensure_ascii=False)

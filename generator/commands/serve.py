@@ -35,7 +35,8 @@ from urllib.parse import unquote
 import watchfiles
 
 from generator import paths
-from generator.commands.build import BuildOptions, build, output_refusal
+from generator.commands.build import BuildOptions, build
+from generator.engine.folder import output_refusal
 from generator.problems import Problem
 from generator.project import open_project
 

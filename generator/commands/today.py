@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.commands.list import aligned
 from generator.portfolio import WEEK_DAYS, Portfolio, Summary, owner_spellings
 from generator.problems import visible
-from generator.text import channel_words
+from generator.text import aligned, channel_words
 
 
 @dataclass(frozen=True)

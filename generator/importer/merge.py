@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.commands.new import yaml_text
 from generator.importer.edit import AccountText
 from generator.importer.records import Activity, Case, Contact, CrmAccount, Opportunity, Task
 from generator.importer.records import normal
@@ -22,6 +21,7 @@ from generator.importer.status import Standing
 from generator.load import RawAccount
 from generator.problems import Problem, Severity
 from generator.schema import STATUS_BY_KEY, Account
+from generator.text import yaml_text
 
 # The facts the import may write, in the order of docs/format.md.
 FACTS = ("status", "owner", "value", "signed", "lost", "won_back", "competitor",

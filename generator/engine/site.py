@@ -1,0 +1,155 @@
+"""Programs: the portfolio's pages (the index, each owner's page, the calendar and the
+printed portfolio's pages), from the accounts' summaries; and the theme's static files.
+The portfolio lists the accounts with errors too, so nobody mistakes silence for
+"nothing to see"."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from generator import paths
+from generator.cache import InputRecord, digest, problem_from_dict, problem_to_dict
+from generator.engine.run import Printable, Run
+from generator.ics import calendar
+from generator.outputs import KINDS, PORTFOLIO, THEME, Output
+from generator.pdfnotes import MISSING, STALE, linked, with_notes
+from generator.pipeline import internal
+from generator.portfolio import (
+    FailedAccount, Portfolio, Summary, owner_spelling_problems, portfolio)
+from generator.problems import display_path
+from generator.project import builtin_theme
+from generator.render import RenderError
+
+
+class PortfolioPages:
+    """Program: the index, each owner's page, the calendar, and the printed portfolio's
+    pages, from the accounts' summaries; all taken from the state when no account's
+    inputs changed."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+
+    def make(self, summaries: Callable[[], list[Summary]]) -> None:
+        run = self.run
+        accounts = {slug: f"{record.key}:{record.failed}:{record.kept}"
+                    for slug, record in run.state.accounts.items()}
+        previous = run.previous.portfolio
+        inputs = run.keys.portfolio_inputs(accounts, run.project.config.pdf_variant)
+        key = run.keys.key(inputs, previous.templates if previous else [])
+        outputs = [Output(path, _kind(path), PORTFOLIO, run.project.accounts_dir)
+                   for path in run.previous.of(PORTFOLIO)]
+        if previous and previous.key == key and self._whole(outputs) and all(
+                run.current(output, run.previous.outputs[output.path].key)
+                for output in outputs):
+            run.state.portfolio = previous
+            run.report.problems.extend(problem_from_dict(p) for p in previous.problems)
+            for output in outputs:
+                if KINDS[output.kind].pdf and not run.options.pdf:
+                    run.carry(output)
+                else:
+                    run.reuse(output)
+            return
+        try:
+            summary = portfolio(summaries(), self._failed(), run.project.config, run.when)
+        except Exception as exc:  # noqa: BLE001 - reported; the accounts' pages stand
+            run.report.problems.append(internal(run.project.accounts_dir, "making the "
+                                                "portfolio", exc))
+            return
+        self._make(summary, inputs)
+
+    def _whole(self, outputs: list[Output]) -> bool:
+        """Every page has its PDF, when PDFs are wanted: a build without them left none."""
+        have = {output.path for output in outputs}
+        pages = [o.path for o in outputs if o.kind == "owner"]
+        return not self.run.options.pdf or (
+            paths.PORTFOLIO_PDF in have
+            and all(page[:-len(".html")] + ".pdf" in have for page in pages))
+
+    def _make(self, summary: Portfolio, inputs: str) -> None:
+        run = self.run
+        record = InputRecord(inputs)  # the key, once the templates are known
+        for problem in owner_spelling_problems(summary.accounts):
+            record.problems.append(problem_to_dict(problem))
+            run.report.problems.append(problem)
+        run.renderer.used()
+        source = run.project.accounts_dir
+        # Each page is made and written on its own: one that fails is reported, the others
+        # are still written, and the next build tries again.
+        for output, make in self._pages(summary, source):
+            if KINDS[output.kind].pdf and not run.options.pdf:
+                run.carry(output, stale=True)  # kept as it is until a build with PDFs
+                continue
+            try:
+                data = make()
+            except RenderError as exc:
+                run.report.problems.append(exc.problem)
+                record.key = ""
+                continue
+            except Exception as exc:  # noqa: BLE001 - one page must not cost the others
+                run.report.problems.append(internal(source, f"making {output.path}", exc))
+                record.key = ""
+                continue
+            if KINDS[output.kind].pdf:
+                run.printable.append(Printable(output, html=data))
+                run.carry(output)
+                continue
+            notes = {} if run.options.pdf or not isinstance(data, str) else self._unprinted(data)
+            if not run.write(output, with_notes(data, notes) if notes else data, inputs,
+                             notes=bool(notes)):
+                record.key = ""
+        record.templates = run.renderer.used()
+        if record.key:
+            record.key = run.keys.key(inputs, record.templates)
+        run.state.portfolio = record
+
+    def _pages(self, summary: Portfolio, source: Path):
+        run = self.run
+        yield Output(paths.INDEX, "index", PORTFOLIO, source), lambda: run.renderer.index(summary)
+        yield (Output(paths.CALENDAR, "calendar", PORTFOLIO, source),
+               lambda: calendar(summary.title, [d.events for d in sorted(
+                   summary.accounts, key=lambda d: d.slug)]))
+        yield (Output(paths.PORTFOLIO_PDF, "portfolio-pdf", PORTFOLIO, source),
+               lambda: run.renderer.portfolio_print(summary))
+        for owner in summary.owners:
+            yield (Output(paths.owner(owner.slug), "owner", PORTFOLIO, source),
+                   lambda owner=owner: run.renderer.owner(owner, summary))
+            yield (Output(paths.owner_pdf(owner.slug), "owner-pdf", PORTFOLIO, source),
+                   lambda owner=owner: run.renderer.owner_print(owner, summary))
+
+    def _unprinted(self, page: str) -> dict[str, str]:
+        """The notes of a portfolio page made without its PDFs: every one it links is older
+        than it (the PDFs are remade with the pages), or was never printed."""
+        root = self.run.out.root
+        return {pdf: STALE if (root / pdf).exists() else MISSING for pdf in linked(page)}
+
+    def _failed(self) -> list[FailedAccount]:
+        run = self.run
+        return [FailedAccount(slug, str(display_path(paths.account_file(run.project.root, slug),
+                                                     run.project.root)), record.failed,
+                              record.kept)
+                for slug, record in sorted(run.state.accounts.items()) if record.failed]
+
+
+def _kind(path: str) -> str:
+    """The kind of a portfolio output, from its path."""
+    if path.startswith(f"{paths.OWNER_PAGES}/"):
+        return "owner-pdf" if path.endswith(".pdf") else "owner"
+    return {paths.INDEX: "index", paths.CALENDAR: "calendar",
+            paths.PORTFOLIO_PDF: "portfolio-pdf"}[path]
+
+
+class ThemeFiles:
+    """Program: the theme's static files (CSS, script, fonts), copied to assets/."""
+
+    def __init__(self, run: Run) -> None:
+        self.run = run
+
+    def make(self) -> None:
+        for name, data in self.run.theme.items():
+            output = Output(name, "asset", THEME, builtin_theme())
+            key = digest(data)
+            if self.run.current(output, key):
+                self.run.reuse(output)
+            else:
+                self.run.write(output, data, key)
