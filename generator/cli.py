@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from generator import __version__, paths
+from generator import __version__, outputs, paths
 from generator.importer import KINDS as IMPORT_KINDS
 from generator.problems import did_you_mean, display_path, render_all
 from generator.project import find_root, open_project
@@ -303,8 +303,8 @@ def pdf(project_dir: Path, slugs: tuple[str, ...], **options) -> None:
 def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.date | None,
                jobs: int, pdf: bool, only: tuple[str, ...], force: bool,
                clean: bool = False) -> None:
-    from generator.engine.report import BuildOptions, remade_line, summary_line
     from generator.commands.build import build as run_build
+    from generator.engine.report import BuildOptions, remade_line, summary_line
 
     started = time.perf_counter()
     project = open_project(project_dir, out)
@@ -336,12 +336,12 @@ def _run_build(project_dir: Path, *, out: Path | None, strict: bool, today: dt.d
         sys.exit(1)
     if only:  # `winback pdf`: say where each brief is, to open or print it
         for slug in sorted(set(report.pdfs) | set(report.letter_pdfs) | set(report.plan_pdfs)):
-            for printed, path in ((report.pdfs, paths.brief),
-                                  (report.letter_pdfs, paths.letters_pdf),
-                                  (report.plan_pdfs, paths.plan_pdf)):
+            for printed, kind in ((report.pdfs, "brief"), (report.letter_pdfs, "letters-pdf"),
+                                  (report.plan_pdfs, "plan-pdf")):
                 if slug in printed:
-                    shout(str(display_path(report.output_dir / path(slug), Path.cwd())))
-    opener = "" if only else f" Open {where}/{paths.INDEX}"
+                    path = report.output_dir / outputs.path_of(kind, slug)
+                    shout(str(display_path(path, Path.cwd())))
+    opener = "" if only else f" Open {where}/{outputs.path_of('index')}"
     say(f"Built {made} into {where}/{remade}, {warnings} ({elapsed:.2f} s).{opener}",
         style="yellow" if report.warnings else "green")
 

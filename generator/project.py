@@ -10,6 +10,7 @@ import generator
 from generator import paths
 from generator.bank import load_bank
 from generator.load import SLUG, load_yaml_file, suggest_slug
+from generator.outputs import account_outputs, output_suffixes
 from generator.problems import Problem, Severity
 from generator.schema import Config, QuestionBank
 from generator.text import plural
@@ -203,14 +204,14 @@ def _without_clashes(accounts: list[Path]) -> tuple[list[Path], list[NotBuilt]]:
         if not SLUG.match(path.stem):  # never built under its name: loading reports it
             kept.append(path)
             continue
-        outputs = paths.account_outputs(path.stem)
+        outputs = account_outputs(path.stem)
         taken = next((output for output in outputs if output in claimed), None)
         if taken is None:
             claimed.update(dict.fromkeys(outputs, path))
             kept.append(path)
             continue
         other = claimed[taken].name
-        endings = " or ".join(f"'{suffix}'" for suffix in paths.output_suffixes())
+        endings = " or ".join(f"'{suffix}'" for suffix in output_suffixes())
         refused.append(NotBuilt(path.stem, Problem(
             path, 0, 0, "", f"its pages would be written where '{other}' writes its own "
             f"({taken})", f"rename one of the two files: no account's name may be another's "

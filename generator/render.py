@@ -11,23 +11,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from html import unescape
 from collections.abc import Callable
+from html import unescape
 from pathlib import Path
 
 import jinja2
 import nh3
 from markupsafe import Markup, escape
 
-from generator import paths
+from generator import outputs, paths
 from generator.derive import STATUS_LABELS, Dossier
-from generator.paths import Paths
+from generator.letters import TITLES
+from generator.outputs import template_paths
 from generator.pdfnotes import marker
 from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem, Severity
 from generator.project import Project, builtin_theme
-from generator.schema import SECTION_BY_KEY
-from generator.letters import TITLES
 from generator.rawhtml import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -37,6 +36,7 @@ from generator.rawhtml import (
     link_refusal,
     neutralise,
 )
+from generator.schema import SECTION_BY_KEY
 from generator.text import channel_words, first_name, months_in_words, plural
 from generator.urls import IMAGE_SUFFIXES, published_image
 
@@ -151,7 +151,7 @@ class Renderer:
             status_labels=STATUS_LABELS,
             reason_labels=project.config.reason_labels(),
             section_kinds=SECTION_BY_KEY,
-            paths=Paths,
+            paths=template_paths,
             chart=self.chart,
             outcome_words=OUTCOME_WORDS,
             plan_labels=PLAN_LABELS,
@@ -329,7 +329,7 @@ def sanitise(html: str, root: str = "") -> str:
     def keep(tag: str, attribute: str, value: str) -> str | None:
         # Only published images, by the path this page reaches them by: a remote image
         # would make every reader call out to someone else's server.
-        published = f"{root}{paths.ASSETS}/"
+        published = f"{root}{outputs.ASSETS}/"
         if (tag, attribute) == ("img", "src") and not (
                 value.startswith(published) and ":" not in value
                 and ".." not in value[len(published):].split("/")):
@@ -471,5 +471,5 @@ def longdate(value: dt.date | dt.datetime | None) -> str:
 
 
 def theme_files(renderer: Renderer) -> dict[str, bytes]:
-    return {paths.asset(name): path.read_bytes() for name, path in renderer.assets().items()}
+    return {outputs.path_of("asset", name): path.read_bytes() for name, path in renderer.assets().items()}
 

@@ -19,6 +19,7 @@ import re
 from urllib.parse import quote, unquote
 
 from generator import paths
+from generator.outputs import path_of
 
 INSIDE_URL = re.compile(r"[\t\n\r]")
 SURROUNDING = "".join(chr(code) for code in range(0x21))  # C0 controls and space
@@ -58,7 +59,7 @@ def image_name(source: str) -> str | None:
 
 def published_image(source: str, root: str) -> str:
     """Where a page `root` away from the output's top finds the published copy."""
-    return f"{root}{quote(paths.asset(image_name(source) or ''))}"
+    return f"{root}{quote(path_of('asset', image_name(source) or ''))}"
 
 
 def _file_part(url: str) -> str:

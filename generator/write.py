@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator import paths
+from generator.outputs import owned_files, owned_folders
 
 try:
     import fcntl
@@ -29,8 +30,8 @@ except ImportError:  # Windows: its own byte-range locks
 
 MARKER = ".winback-output"
 # What a build writes at the top of its output folder.
-OWNED_FOLDERS = paths.OWNED_FOLDERS
-OWNED_FILES = paths.OWNED_FILES
+OWNED_FOLDERS = owned_folders()
+OWNED_FILES = owned_files()
 FORCE_HINT = "build into an empty or new folder with --out, or give --force to build over it"
 
 

@@ -13,14 +13,14 @@ from conftest import FULL_ACCOUNT, REPO, write
 
 # Lowest first. A module may import its own layer and those below it, never above.
 LAYERS = [
-    {"generator", "paths", "problems", "text", "pdfnotes", "urls", "platforms"},
+    {"generator", "paths", "outputs", "problems", "text", "pdfnotes", "urls", "platforms"},
     {"schema"},
     {"load", "history"},
     {"rawhtml", "validate", "bank", "project"},
     {"after", "plan", "letters", "script", "derive"},  # derive: one account's dossier
     {"portfolio", "charts", "ics", "eml"},  # derive: across accounts
     {"render"},
-    {"workers", "pdf", "pdf_weasyprint", "write", "cache", "outputs"},
+    {"workers", "pdf", "pdf_weasyprint", "write", "cache"},
     {"pipeline"},
     {"engine"},
     {"importer"},

@@ -330,9 +330,10 @@ def test_accounts_whose_outputs_would_meet_are_refused_at_check_time(project_dir
 
 def test_the_refusal_follows_the_table_of_account_outputs(project_dir, add_account,
                                                         monkeypatch):
-    from generator import paths
+    from generator.outputs import ACCOUNT, KINDS, Kind
 
-    monkeypatch.setitem(paths.ACCOUNT_OUTPUTS, "notes", "-notes.html")
+    monkeypatch.setitem(KINDS, "notes", Kind("notes", "accounts/{slug}-notes.html", ACCOUNT,
+                                             "notes page", "notes pages", False))
     add_account("good", FULL_ACCOUNT)
     add_account("good-notes", FULL_ACCOUNT)
     add_account("good-summary", FULL_ACCOUNT)  # its email draft is a '.eml': nothing meets it

@@ -37,6 +37,7 @@ import watchfiles
 from generator import paths
 from generator.commands.build import BuildOptions, build
 from generator.engine.folder import output_refusal
+from generator.outputs import path_of
 from generator.problems import Problem
 from generator.project import open_project
 
@@ -332,7 +333,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return
         path = Path(self.translate_path(self.path))
         if path.is_dir():
-            path = path / paths.INDEX
+            path = path / path_of("index")
         if path.suffix == ".html":
             page = path.read_text(encoding="utf-8") if path.is_file() else _EMPTY_PAGE
             self._send(self._decorate(page).encode("utf-8"), "text/html; charset=utf-8",

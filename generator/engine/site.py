@@ -12,7 +12,8 @@ from generator import paths
 from generator.cache import InputRecord, digest, problem_from_dict, problem_to_dict
 from generator.engine.run import Printable, Run
 from generator.ics import calendar
-from generator.outputs import KINDS, PORTFOLIO, THEME, Output
+from generator.outputs import (
+    KINDS, OWNER, OWNER_PAGES, PORTFOLIO, PROJECT, THEME, Output, kind_of, path_of)
 from generator.pdfnotes import MISSING, STALE, linked, with_notes
 from generator.pipeline import internal
 from generator.portfolio import (
@@ -37,8 +38,9 @@ class PortfolioPages:
         previous = run.previous.portfolio
         inputs = run.keys.portfolio_inputs(accounts, run.project.config.pdf_variant)
         key = run.keys.key(inputs, previous.templates if previous else [])
-        outputs = [Output(path, _kind(path), PORTFOLIO, run.project.accounts_dir)
-                   for path in run.previous.of(PORTFOLIO)]
+        outputs = [Output(path, kind, PORTFOLIO, run.project.accounts_dir)
+                   for path in run.previous.of(PORTFOLIO)
+                   if (kind := kind_of(path, PROJECT, OWNER)) is not None]
         if previous and previous.key == key and self._whole(outputs) and all(
                 run.current(output, run.previous.outputs[output.path].key)
                 for output in outputs):
@@ -61,10 +63,11 @@ class PortfolioPages:
     def _whole(self, outputs: list[Output]) -> bool:
         """Every page has its PDF, when PDFs are wanted: a build without them left none."""
         have = {output.path for output in outputs}
-        pages = [o.path for o in outputs if o.kind == "owner"]
+        owners = [o.path.removeprefix(f"{OWNER_PAGES}/").removesuffix(".html")
+                  for o in outputs if o.kind == "owner"]
         return not self.run.options.pdf or (
-            paths.PORTFOLIO_PDF in have
-            and all(page[:-len(".html")] + ".pdf" in have for page in pages))
+            path_of("portfolio-pdf") in have
+            and all(path_of("owner-pdf", owner) in have for owner in owners))
 
     def _make(self, summary: Portfolio, inputs: str) -> None:
         run = self.run
@@ -105,16 +108,17 @@ class PortfolioPages:
 
     def _pages(self, summary: Portfolio, source: Path):
         run = self.run
-        yield Output(paths.INDEX, "index", PORTFOLIO, source), lambda: run.renderer.index(summary)
-        yield (Output(paths.CALENDAR, "calendar", PORTFOLIO, source),
-               lambda: calendar(summary.title, [d.events for d in sorted(
-                   summary.accounts, key=lambda d: d.slug)]))
-        yield (Output(paths.PORTFOLIO_PDF, "portfolio-pdf", PORTFOLIO, source),
-               lambda: run.renderer.portfolio_print(summary))
+        def output(kind: str, slug: str = "") -> Output:
+            return Output(path_of(kind, slug), kind, PORTFOLIO, source)
+
+        yield output("index"), lambda: run.renderer.index(summary)
+        yield output("calendar"), lambda: calendar(summary.title, [
+            d.events for d in sorted(summary.accounts, key=lambda d: d.slug)])
+        yield output("portfolio-pdf"), lambda: run.renderer.portfolio_print(summary)
         for owner in summary.owners:
-            yield (Output(paths.owner(owner.slug), "owner", PORTFOLIO, source),
-                   lambda owner=owner: run.renderer.owner(owner, summary))
-            yield (Output(paths.owner_pdf(owner.slug), "owner-pdf", PORTFOLIO, source),
+            yield output("owner", owner.slug), lambda owner=owner: run.renderer.owner(owner,
+                                                                                      summary)
+            yield (output("owner-pdf", owner.slug),
                    lambda owner=owner: run.renderer.owner_print(owner, summary))
 
     def _unprinted(self, page: str) -> dict[str, str]:
@@ -130,13 +134,6 @@ class PortfolioPages:
                               record.kept)
                 for slug, record in sorted(run.state.accounts.items()) if record.failed]
 
-
-def _kind(path: str) -> str:
-    """The kind of a portfolio output, from its path."""
-    if path.startswith(f"{paths.OWNER_PAGES}/"):
-        return "owner-pdf" if path.endswith(".pdf") else "owner"
-    return {paths.INDEX: "index", paths.CALENDAR: "calendar",
-            paths.PORTFOLIO_PDF: "portfolio-pdf"}[path]
 
 
 class ThemeFiles:
