@@ -422,13 +422,8 @@ def check(project_dir: Path, paths: tuple[Path, ...], strict: bool, output_forma
 def list_command(project_dir: Path, statuses, owner, reason, not_ready, output_format,
                  today) -> None:
     """List accounts in the terminal: lost first, most valuable first."""
-    from generator.commands.list import (
-        Filters,
-        as_csv,
-        as_json,
-        as_table,
-        list_accounts,
-    )
+    from generator.commands.list import Filters, as_table, list_accounts
+    from generator.rows import as_csv, as_json
 
     project = open_project(project_dir)
     filters = Filters(tuple(statuses), owner, reason, not_ready)

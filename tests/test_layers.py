@@ -18,7 +18,7 @@ LAYERS = [
     {"load", "history"},
     {"rawhtml", "validate", "bank", "project"},
     {"after", "plan", "letters", "script", "derive"},  # derive: one account's dossier
-    {"portfolio", "charts", "ics", "eml"},  # derive: across accounts
+    {"portfolio", "charts", "ics", "eml", "rows"},  # derive: across accounts
     {"render"},
     {"workers", "pdf", "pdf_weasyprint", "write", "cache"},
     {"pipeline"},

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.derive import BUILD_DATE_HINT, STATUS_LABELS, BuildDate, BuildDateError, build_date
@@ -20,6 +17,7 @@ from generator.pipeline import (
 from generator.portfolio import FailedAccount, Portfolio, Summary, portfolio, summarise
 from generator.problems import Problem, visible
 from generator.project import Project
+from generator.rows import Row, row_of
 from generator.text import aligned, name_key
 from generator.workers import default_jobs
 
@@ -32,27 +30,11 @@ class Filters:
     not_ready: bool = False
 
 
-@dataclass(frozen=True)
-class Row:
-    slug: str
-    name: str
-    status: str
-    owner: str
-    value: int | None  # whole units of the currency, as the files give them
-    lost: str
-    next_meeting: str
-    readiness: str
-    listen_only: bool  # not ready, with a meeting booked: the meeting is for listening
-    open_essential_fixes: int
-    overdue_follow_ups: int
-    loss_reasons: list[str] = field(default_factory=list)
-
-
 def list_accounts(project: Project, filters: Filters,
                   today: dt.date | None = None) -> tuple[list[Row], BuildReport]:
     summary, report = collect(project, today)
     accounts = summary.accounts if summary else ()
-    return [_row(d) for d in accounts if _wanted(d, filters)], report
+    return [row_of(d) for d in accounts if _wanted(d, filters)], report
 
 
 def collect(project: Project, today: dt.date | None = None
@@ -125,47 +107,6 @@ def _wanted(d: Summary, filters: Filters) -> bool:
                 or (filters.owner and name_key(facts.owner) != name_key(filters.owner))
                 or (filters.reason and filters.reason not in facts.loss_reasons)
                 or (filters.not_ready and d.readiness.state != "not-ready"))
-
-
-def _row(d: Summary) -> Row:
-    facts = d.facts
-    meeting = facts.meeting.when.strftime(
-        "%Y-%m-%d %H:%M" if facts.meeting.time_set else "%Y-%m-%d") if (
-        facts.meeting and d.meeting_upcoming) else ""
-    value = None if facts.value is None else round(facts.value)
-    return Row(d.slug, facts.name, facts.status, facts.owner, value,
-               facts.lost.isoformat() if facts.lost else "", meeting, d.readiness.state,
-               d.readiness.listen_only, len(d.readiness.remaining), d.overdue_count,
-               list(facts.loss_reasons))
-
-
-def as_json(rows: list[Row]) -> str:
-    return json.dumps([asdict(row) for row in rows], indent=2, ensure_ascii=False)
-
-
-# A spreadsheet reads a cell that starts with one of these as a formula, which can run
-# commands or send data away (=HYPERLINK(...), +cmd|...): such text is written after a quote.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_csv(rows: list[Row]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    names = list(Row.__dataclass_fields__)
-    writer.writerow(names)
-    for row in rows:
-        values = asdict(row)
-        values["loss_reasons"] = " ".join(row.loss_reasons)
-        values["value"] = "" if row.value is None else str(row.value)
-        values["listen_only"] = "yes" if row.listen_only else "no"  # as a person reads it
-        writer.writerow(_as_text(values[name]) for name in names)
-    return buffer.getvalue()
-
-
-def _as_text(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def as_table(rows: list[Row], currency: str) -> str:
