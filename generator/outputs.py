@@ -63,6 +63,7 @@ KINDS: dict[str, Kind] = {kind.key: kind for kind in (
     Kind("owner", f"{OWNER_PAGES}/{{slug}}.html", OWNER, "owner page", "owner pages", False,
          prints_as="owner-pdf"),
     Kind("calendar", "calendar.ics", PROJECT, "calendar", "calendars", False),
+    Kind("portfolio-csv", "portfolio.csv", PROJECT, "spreadsheet", "spreadsheets", False),
     Kind("portfolio-pdf", "portfolio.pdf", PROJECT, "portfolio PDF", "portfolio PDFs", True,
          pdf=True),
     Kind("owner-pdf", f"{OWNER_PAGES}/{{slug}}.pdf", OWNER, "owner PDF", "owner PDFs", True,

@@ -11,7 +11,7 @@ import re
 import icalendar
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, build_beside_good, front, run_cli, write
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, build_beside_good, front, run_cli, write
 
 from generator.cli import main
 from generator.commands.build import BuildOptions, build
@@ -454,3 +454,22 @@ def test_an_infinite_value_is_refused(project_dir):
     """))
     result = CliRunner().invoke(main, ["-C", str(project_dir), "check"])
     assert "inf.md:4:8: value: must be a finite number, got inf" in result.stderr
+
+
+def test_the_portfolio_spreadsheet_is_what_list_gives_and_is_kept_while_current(project_dir,
+                                                                               add_account):
+    """The output added by one declaration and one producer: made, kept, swept alike."""
+    add_account("northwind", FULL_ACCOUNT)
+    add_account("harlow", MINIMAL_ACCOUNT)
+    first = run_cli(project_dir, "build", "--no-pdf", "--today", TODAY.isoformat())
+    assert first.exit_code == 0, first.stderr
+    sheet = project_dir / "output" / "portfolio.csv"
+    listed = run_cli(project_dir, "list", "--format", "csv", "--today", TODAY.isoformat())
+    assert sheet.read_text(encoding="utf-8") == listed.stdout
+    assert listed.stdout.splitlines()[1].startswith("northwind,Northwind Freight,lost,")
+    made = sheet.stat().st_mtime_ns
+    again = run_cli(project_dir, "build", "--no-pdf", "--today", TODAY.isoformat())
+    assert "(no dossier or PDF remade)" in again.stdout and sheet.stat().st_mtime_ns == made
+    sheet.unlink()  # deleted by hand: the build puts it back
+    assert run_cli(project_dir, "build", "--no-pdf", "--today", TODAY.isoformat()).exit_code == 0
+    assert sheet.read_text(encoding="utf-8") == listed.stdout

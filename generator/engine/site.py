@@ -20,6 +20,7 @@ from generator.portfolio import (
     FailedAccount, Portfolio, Summary, owner_spelling_problems, portfolio)
 from generator.problems import display_path
 from generator.project import builtin_theme
+from generator.rows import as_csv, row_of
 from generator.render import RenderError
 
 
@@ -115,6 +116,7 @@ class PortfolioPages:
         yield output("calendar"), lambda: calendar(summary.title, [
             d.events for d in sorted(summary.accounts, key=lambda d: d.slug)])
         yield output("portfolio-pdf"), lambda: run.renderer.portfolio_print(summary)
+        yield output("portfolio-csv"), lambda: as_csv([row_of(d) for d in summary.accounts])
         for owner in summary.owners:
             yield output("owner", owner.slug), lambda owner=owner: run.renderer.owner(owner,
                                                                                       summary)
