@@ -467,6 +467,8 @@ def test_the_portfolio_spreadsheet_is_what_list_gives_and_is_kept_while_current(
     listed = run_cli(project_dir, "list", "--format", "csv", "--today", TODAY.isoformat())
     assert sheet.read_text(encoding="utf-8") == listed.stdout
     assert listed.stdout.splitlines()[1].startswith("northwind,Northwind Freight,lost,")
+    index = (project_dir / "output" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="portfolio.csv">Spreadsheet of the accounts (.csv)</a>' in index
     made = sheet.stat().st_mtime_ns
     again = run_cli(project_dir, "build", "--no-pdf", "--today", TODAY.isoformat())
     assert "(no dossier or PDF remade)" in again.stdout and sheet.stat().st_mtime_ns == made
