@@ -151,6 +151,13 @@ def front(body: str, extra: str = "") -> str:
     return "---\n" + textwrap.dedent(body).strip("\n") + "\n---\n" + textwrap.dedent(extra)
 
 
+def site_files(out: Path) -> dict[str, bytes]:
+    """Every file of an output folder by name, but its mark, which names the project by a
+    path from the folder, and so differs between two folders of one project."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and p.name != ".winback-output"}
+
+
 def run_cli(project_dir: Path, *args: str):
     """`winback -C project_dir ARGS` through Click's runner; tracebacks are failures."""
     from click.testing import CliRunner

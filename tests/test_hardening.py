@@ -19,6 +19,7 @@ from conftest import (
     assert_alone_reported,
     build_beside_good,
     run_cli,
+    site_files,
     write,
 )
 from hypothesis import HealthCheck, given, settings
@@ -143,18 +144,13 @@ def corpus(root: Path, count: int, value: int) -> None:
         path.write_text(path.read_text().replace("\nvalue: ", f"\nvalue: {value}"))
 
 
-def pages(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
-
-
 def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path):
     root = tmp_path / "p"
     corpus(root, 300, 1)
     command = [sys.executable, "-m", "generator", "-C", str(root), "build", "--no-pdf",
                "--today", "2026-11-26", "-j", "2"]
     subprocess.run(command, check=True, capture_output=True)
-    before = pages(root / "output")
+    before = site_files(root / "output")
     corpus(root, 300, 2)  # every account changes
     started = time.time_ns()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -165,17 +161,17 @@ def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path
         time.sleep(0.01)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    after = pages(root / "output")
+    after = site_files(root / "output")
     for name, data in after.items():
         if name.endswith(".html"):
             assert data.rstrip().endswith(b"</html>"), name  # every page whole
     changed = [name for name in after if after[name] != before.get(name)]
     assert changed and process.returncode == -signal.SIGKILL, "the kill came too late"
     subprocess.run(command, check=True, capture_output=True)
-    assert not [name for name in pages(root / "output") if name.endswith(".tmp")]
+    assert not [name for name in site_files(root / "output") if name.endswith(".tmp")]
     clean = tmp_path / "clean"
     subprocess.run([*command, "--out", str(clean), "--clean"], check=True, capture_output=True)
-    assert pages(root / "output") == pages(clean)
+    assert site_files(root / "output") == site_files(clean)
 
 
 def written_since(folder: Path, since_ns: int) -> bool:
@@ -279,7 +275,7 @@ def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monke
     add_account("beta", FULL_ACCOUNT.replace("Northwind Freight", "Beta"))
     build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False))
     out = project_dir / "output"
-    before = pages(out)
+    before = site_files(out)
     add_account("acme", FULL_ACCOUNT.replace("value: 5200000", "value: 1"))
     real_replace = os.replace
 
@@ -295,7 +291,7 @@ def test_disk_full_is_reported_and_loses_nothing(project_dir, add_account, monke
     (problem,) = [p for p in report.problems if p.is_error]
     assert problem.message == "cannot write: No space left on device"
     assert problem.path == (out / "accounts" / "acme.html").resolve()
-    assert pages(out)["accounts/acme.html"] == before["accounts/acme.html"]
+    assert site_files(out)["accounts/acme.html"] == before["accounts/acme.html"]
     assert not [p for p in out.rglob("*.tmp")]
     assert build(open_project(project_dir), BuildOptions(today=TODAY, pdf=False)).ok
     assert "$1" in (out / "accounts" / "acme.html").read_text()

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, site_files, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,11 +16,6 @@ from generator.commands.build import BuildOptions, build
 from generator.project import open_project
 
 OPTIONS = dict(today=TODAY, pdf=False, jobs=1)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def account_text(number: int, value: int, broken: bool = False) -> str:
@@ -47,11 +42,11 @@ def test_no_op_rebuild_redoes_nothing_and_reports_the_same(project_dir, add_acco
     add_account("harlow", MINIMAL_ACCOUNT)
     add_account("broken", account_text(1, 5, broken=True))
     first = build(open_project(project_dir), BuildOptions(**OPTIONS))
-    before = tree(project_dir / "output")
+    before = site_files(project_dir / "output")
     again = build(open_project(project_dir), BuildOptions(**OPTIONS))
     assert again.rebuilt == [] and again.built == ["harlow", "northwind"]
     assert again.failed == ["broken"] and sorted(again.problems) == sorted(first.problems)
-    assert tree(project_dir / "output") == before
+    assert site_files(project_dir / "output") == before
 
 
 def test_one_edit_rebuilds_one_dossier_and_the_portfolio(project_dir, add_account):
@@ -148,7 +143,7 @@ def test_incremental_output_equals_a_clean_build(tmp_path_factory, sequence):
         incremental = build(open_project(root), BuildOptions(**OPTIONS))
         clean_out = root.parent / f"{root.name}-clean"
         clean = build(open_project(root, clean_out), BuildOptions(**OPTIONS, clean=True))
-        assert tree(root / "output") == tree(clean_out), step
+        assert site_files(root / "output") == site_files(clean_out), step
         assert (incremental.built, incremental.failed) == (clean.built, clean.failed)
         assert sorted(incremental.problems) == sorted(clean.problems)
         shutil.rmtree(clean_out)
@@ -164,7 +159,7 @@ def test_portfolio_is_right_when_the_kept_dossiers_are_lost(project_dir, add_acc
     build(open_project(project_dir), BuildOptions(**OPTIONS))
     clean_out = project_dir / "clean"
     build(open_project(project_dir, clean_out), BuildOptions(**OPTIONS, clean=True))
-    assert tree(project_dir / "output") == tree(clean_out)
+    assert site_files(project_dir / "output") == site_files(clean_out)
     assert "$10" in (project_dir / "output" / "index.html").read_text()
 
 
@@ -188,11 +183,6 @@ def committed(project_dir, add_account):
     return project_dir
 
 
-def outputs(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_a_mistake_keeps_the_last_good_brief_marked_out_of_date(committed, tmp_path):
     options = BuildOptions(today=TODAY, jobs=1)
     assert build(open_project(committed), options).ok
@@ -211,10 +201,10 @@ def test_a_mistake_keeps_the_last_good_brief_marked_out_of_date(committed, tmp_p
     index = (out / "index.html").read_text()
     assert "Accounts with errors" in index and 'href="accounts/northwind.html">the last good' in index
     # A clean build reads the same git history, so it makes the same files.
-    incremental = outputs(out)
+    incremental = site_files(out)
     clean = build(open_project(committed, tmp_path / "clean"), BuildOptions(today=TODAY, jobs=1))
     assert clean.kept == ["northwind"]
-    assert outputs(tmp_path / "clean") == incremental
+    assert site_files(tmp_path / "clean") == incremental
 
 
 def test_a_committed_mistake_says_since_when(committed):
@@ -269,7 +259,7 @@ def test_printed_portfolio_after_builds_without_pdfs_equals_a_clean_one(project_
     clean_out = project_dir / "clean"
     build(open_project(project_dir, clean_out), BuildOptions(**dict(OPTIONS, pdf=True),
                                                             clean=True))
-    assert tree(project_dir / "output") == tree(clean_out)
+    assert site_files(project_dir / "output") == site_files(clean_out)
 
 
 def test_every_build_option_either_shapes_the_output_or_does_not():

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FULL_ACCOUNT, TODAY, run_cli
+from conftest import FULL_ACCOUNT, TODAY, run_cli, site_files
 
 from generator.commands.build import BuildOptions, build
 from generator.pdfnotes import MISSING, STALE
@@ -24,11 +24,6 @@ MISSING_NOTE = MISSING.split(":")[0]
 
 def make(project_dir: Path, **options) -> object:
     return build(open_project(project_dir), BuildOptions(today=TODAY, **options))
-
-
-def files(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file()}
 
 
 def text(out: Path, page: str) -> str:
@@ -79,12 +74,12 @@ def test_a_page_whose_pdf_was_never_printed_says_so(project_dir, add_account):
 
 @pytest.mark.parametrize("clean", [False, True])
 def test_printouts_outlive_builds_without_pdfs(printed, project_dir, add_account, clean):
-    pdfs = {name: data for name, data in files(printed).items() if name.endswith(".pdf")}
+    pdfs = {name: data for name, data in site_files(printed).items() if name.endswith(".pdf")}
     owners = sum(name.startswith("owners/") for name in pdfs)
     assert owners >= 2, sorted(pdfs)
     add_account("beta", BETA.replace("value: 5200000", "value: 7"))  # the portfolio changes
     assert make(project_dir, pdf=False, clean=clean).ok
-    after = files(printed)
+    after = site_files(printed)
     assert {name: after.get(name) for name in pdfs} == pdfs
     again = make(project_dir, pdf=True)
     assert again.ok and again.made["owner-pdf"] == owners and again.made["portfolio-pdf"] == 1
@@ -92,7 +87,7 @@ def test_printouts_outlive_builds_without_pdfs(printed, project_dir, add_account
 
 def test_a_failed_write_keeps_the_account_in_the_portfolio(printed, project_dir, add_account,
                                                          monkeypatch):
-    before = files(printed)
+    before = site_files(printed)
     assert before["calendar.ics"].count(b"BEGIN:VEVENT") >= 2
     add_account("acme", FULL_ACCOUNT.replace("value: 5200000", "value: 1"))
     real_replace = os.replace
@@ -106,7 +101,7 @@ def test_a_failed_write_keeps_the_account_in_the_portfolio(printed, project_dir,
     report = make(project_dir, pdf=True)
     monkeypatch.undo()
     assert not report.ok and "acme" in report.failed
-    after = files(printed)
+    after = site_files(printed)
     assert after["calendar.ics"].count(b"BEGIN:VEVENT") == \
         before["calendar.ics"].count(b"BEGIN:VEVENT")
     assert [n for n in before if n.startswith("owners/")] == \
@@ -119,10 +114,10 @@ def test_a_failed_write_keeps_the_account_in_the_portfolio(printed, project_dir,
 
 def test_a_missing_accounts_folder_is_an_error_that_deletes_nothing(printed, project_dir):
     (project_dir / "winback.yaml").write_text("currency: USD\n", encoding="utf-8")
-    before = files(printed)
+    before = site_files(printed)
     (project_dir / "content" / "accounts").rename(project_dir / "content" / "moved")
     for command in (("build",), ("build", "--no-pdf", "--clean"), ("check",), ("list",)):
         result = run_cli(project_dir, *command)
         assert result.exit_code == 1, (command, result.output)
         assert "content/accounts: the accounts folder is missing (restore it" in result.stderr
-    assert files(printed) == before
+    assert site_files(printed) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FULL_ACCOUNT, TODAY, run_cli, write
+from conftest import FULL_ACCOUNT, TODAY, run_cli, site_files, write
 
 STOPPED = "Build stopped: the output folder is refused."
 
@@ -22,11 +22,6 @@ def build(root: Path, *args: str):
     return run_cli(root, "build", "--no-pdf", "--today", TODAY.isoformat(), *args)
 
 
-def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file()}
-
-
 @pytest.mark.parametrize("out, expected", [
     (".", "the output folder is the project folder or holds it"),
     ("..", "the output folder is the project folder or holds it"),
@@ -39,20 +34,20 @@ def test_an_output_folder_among_the_sources_is_refused(project, out, expected):
     write(project / "index.html", "<p>my own page</p>\n")
     write(project / "assets" / "style.css", "/* mine */\n")
     write(project / "winback.yaml", f'output_dir: "{out}"\n')
-    before = files(project.parent)
+    before = site_files(project.parent)
     result = build(project)
     assert result.exit_code == 1
     assert expected.format(root=project) in result.stderr
     assert result.stderr.splitlines()[-1] == STOPPED
-    assert files(project.parent) == before
+    assert site_files(project.parent) == before
 
 
 def test_the_out_option_is_checked_too(project):
     write(project / "index.html", "<p>my own page</p>\n")
-    before = files(project)
+    before = site_files(project)
     result = build(project, "--out", str(project))
     assert result.exit_code == 1 and "is the project folder or holds it" in result.stderr
-    assert files(project) == before
+    assert site_files(project) == before
 
 
 def test_a_home_folder_is_read_as_home_and_refused_for_its_files(project, tmp_path, monkeypatch):
@@ -76,7 +71,7 @@ def test_a_folder_of_someone_elses_files_is_refused_unless_forced(project, tmp_p
     assert refused.exit_code == 1
     assert "the output folder has files that no winback build made: assets, index.html" in (
         refused.stderr)
-    assert files(site) == {"assets/style.css": b"/* mine */\n",
+    assert site_files(site) == {"assets/style.css": b"/* mine */\n",
                            "index.html": b"<p>my own page</p>\n"}
     forced = build(project, "--out", str(site), "--force")
     assert forced.exit_code == 0, forced.stderr
@@ -160,7 +155,7 @@ def test_a_state_file_of_the_wrong_shape_is_set_aside(project, state):
     from generator.project import open_project
 
     assert build(project).exit_code == 0
-    expected = files(project / "output")
+    expected = site_files(project / "output")
     state_file = Cache(open_project(project)).state_file
     state_file.write_text(state.replace("VERSION", __version__).replace("FORMAT",
                                                                         str(STATE_FORMAT)))
@@ -168,7 +163,7 @@ def test_a_state_file_of_the_wrong_shape_is_set_aside(project, state):
     assert result.exit_code == 0, result.stderr
     assert "warning: the build state " in result.stderr
     assert "(nothing to do: this build starts afresh and saves a sound one)" in result.stderr
-    assert files(project / "output") == expected
+    assert site_files(project / "output") == expected
     assert "the build state" not in build(project).stderr  # saved sound again
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, write
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, TODAY, front, site_files, write
 
 from generator.commands.build import BuildOptions, build
 from generator.project import open_project
@@ -235,11 +235,7 @@ def test_same_input_gives_identical_output(project_dir):
                    BuildOptions(today=TODAY, pdf=False, clean=True))
     assert report.ok and report.rebuilt == ["harlow", "northwind"]
 
-    def files(folder):
-        return {p.relative_to(folder).as_posix(): p.read_bytes()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
-
-    first, second = files(out), files(again)
+    first, second = site_files(out), site_files(again)
     assert "accounts/northwind.html" in first and "index.html" in first
     assert first.keys() == second.keys()
     assert [name for name in first if first[name] != second[name]] == []
