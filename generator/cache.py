@@ -24,7 +24,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +38,7 @@ from generator import __version__, paths
 from generator.portfolio import Summary
 from generator.problems import Problem, Severity
 from generator.project import Project
+from generator.write import write_atomically
 
 CACHE_DIR = paths.CACHE
 STATE_FORMAT = 5
@@ -224,6 +224,4 @@ def problem_from_dict(data: ProblemRecord) -> Problem:
 
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    write_atomically(path, data)

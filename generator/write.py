@@ -55,17 +55,9 @@ class OutputDir:
         path.parent.mkdir(parents=True, exist_ok=True)
         if path.is_file() and path.stat().st_size == len(payload) and path.read_bytes() == payload:
             return path  # unchanged: keep the file's time so watchers and rsync stay quiet
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            # No fsync: the rename already protects readers and a killed build; syncing
-            # every page against power loss would double the time of a large build.
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
-            os.chmod(temporary, 0o644)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        # No sync: the rename already protects readers and a killed build; syncing every
+        # page against power loss would double the time of a large build.
+        write_atomically(path, payload)
         return path
 
     def files(self, folder: str) -> list[str]:
@@ -204,16 +196,23 @@ def _regular_files(folder: Path, prefix: str = "") -> Iterator[str]:
 
 
 def replace_file(path: Path, text: str) -> None:
-    """Replace a file of the project's own (an account file) with new text, atomically:
-    a reader, an editor or a killed run sees the old file or the new one, never half,
-    and the file keeps its permissions."""
-    mode = path.stat().st_mode & 0o7777
+    """Replace a file of the project's own (an account file) with new text, atomically,
+    keeping its permissions."""
+    write_atomically(path, text.encode("utf-8"), path.stat().st_mode & 0o7777,
+                     sync=True)  # a person's words: worth one sync
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o644, sync: bool = False) -> None:
+    """Write a file through a temporary one beside it, renamed over it: a reader, an
+    editor or a killed run sees the old file or the new one, never half. The one writer
+    of the output, the build state and the account files."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())  # a person's words: worth one sync
+            handle.write(data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:

@@ -10,8 +10,6 @@ said. Writes are atomic and keep the file's mode; `dry_run` writes nothing at al
 from __future__ import annotations
 
 import difflib
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,7 @@ from generator.problems import Problem, ProblemLog, Severity, display_path
 from generator.project import Project
 from generator.text import joined, plural
 from generator.validate import validate_account
+from generator.write import write_atomically
 
 SAMPLE = shipped_path("sample")
 
@@ -353,12 +352,4 @@ def write_atomic(path: Path, text: str, expected: str | None) -> None:
             raise ChangedMeanwhile(0, "it changed while the import ran")
         mode = path.stat().st_mode & 0o7777
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"), mode)
