@@ -243,7 +243,7 @@ def test_one_edit_reprints_its_brief_its_owner_and_the_portfolio_only(project_di
     # draft) are rewritten, their PDFs are not reprinted.
     assert {kind: n for kind, n in again.made.items() if n} == {
         "dossier": 1, "letters": 1, "plan": 1, "email": 1, "brief": 1, "index": 1, "owner": 3,
-        "calendar": 1, "portfolio-pdf": 1, "owner-pdf": 1}
+        "calendar": 1, "portfolio-csv": 1, "portfolio-pdf": 1, "owner-pdf": 1}
     assert len(again.current["owner-pdf"]) == 3
 
 

@@ -368,7 +368,12 @@ def test_time_limit_fails_one_brief_alone(tmp_path):
     assert report.pdfs == ["small"], [p.headline() for p in report.problems]
     (problem,) = [p for p in report.problems if p.is_error]
     assert problem.path.name == "huge.md"
-    assert problem.message == "rendering used more than 6 s of CPU time and was stopped"
+    # Stopped by its CPU time, or on a machine too busy to give it 6 s of CPU within the
+    # minute, by the backstop on the clock: either way it fails alone.
+    assert problem.message in (
+        "rendering used more than 6 s of CPU time and was stopped",
+        "rendering took longer than 60 s on the clock (its limit is 6 s of CPU time) and was "
+        "stopped")
     assert not (root / "output" / "accounts" / "huge.pdf").exists()
     assert (root / "output" / "accounts" / "huge.html").exists()
 
