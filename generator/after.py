@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from generator.schema import STATUS_BY_KEY, Account, Config, Facts
+from generator.schema import Account, Config, Facts
+from generator.statuses import STATUS_BY_KEY
 from generator.validate import parse_when
 
 
@@ -94,6 +95,8 @@ class CheckIns:
     held: tuple[dt.date, ...]  # check-ins on record since they came back, oldest first
     missed: tuple[dt.date, ...]  # check-ins that fell due with none held by then
     next_due: dt.date  # the next one; in the past when it is missed and not yet made up
+    close: bool  # the next one is still in the close first months back
+    due_today: bool  # the next one falls on the build date
 
     @property
     def missing(self) -> tuple[dt.date, ...]:
@@ -136,7 +139,7 @@ def check_ins(facts: Facts, config: Config, found: tuple[MeetingRecord, ...],
     next_due = pending[0] if pending else due
     rhythm = (close if next_due < settles else normal).days
     return CheckIns(rhythm, settles if settles > start else None, tuple(held),
-                    tuple(missed), next_due)
+                    tuple(missed), next_due, next_due < settles, next_due == as_of)
 
 
 def _add_months(date: dt.date, months: int) -> dt.date:

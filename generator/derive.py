@@ -19,7 +19,6 @@ from generator.history import FileHistory
 from generator.schema import (
     FIRST_DATE,
     LAST_DATE,
-    STATUS_BY_KEY,
     Account,
     Config,
     Entry,
@@ -27,15 +26,14 @@ from generator.schema import (
     FollowUp,
     Person,
     QuestionBank,
-    StatusKind,
     in_date_range,
 )
 from generator.script import MeetingScript, ScriptFacts, day, tailor
+# STATUS_LABELS: the list command reads the labels from here.
+from generator.statuses import STATUS_BY_KEY, STATUS_LABELS, Status  # noqa: F401
 from generator.text import months_in_words, plural
 from generator.validate import parse_confirm
 
-STATUS_ORDER = {key: kind.order for key, kind in STATUS_BY_KEY.items()}
-STATUS_LABELS = {key: kind.label for key, kind in STATUS_BY_KEY.items()}
 RECALLED_WINS = 3
 OLD_COMPLAINT_YEARS = 2  # resolved complaints older than this fold into one line in print
 DONT = ("do not ", "don't ", "never ", "avoid ")
@@ -205,7 +203,7 @@ class AfterMeeting:
     record: MeetingRecord
     next_on: dt.datetime | dt.date | None  # the review, the follow-up or the restart
     overdue: bool  # that date has passed with no later meeting held or booked
-    set_status: str  # accepted, while the status still says otherwise: the status to set
+    set_status: Status | None  # accepted, while the status still says otherwise: the one to set
     fixes_before: tuple[Entry, ...]  # open essential fixes due by the review
     fixes_after: tuple[Entry, ...]  # open essential fixes due after it, or undated
 
@@ -243,7 +241,7 @@ class ExtraMile:
 @dataclass(frozen=True)
 class Dossier:
     account: Account
-    kind: StatusKind
+    kind: Status
     as_of: dt.date
     reasons: tuple[str, ...]
     tenure: Span | None  # with us, without any time away
@@ -296,23 +294,6 @@ class Dossier:
     def status_label(self) -> str:
         return self.kind.label
 
-    # The four statuses by name, for templates: `d.is_won_back`, not string comparisons.
-    @property
-    def is_lost(self) -> bool:
-        return self.kind.key == "lost"
-
-    @property
-    def is_at_risk(self) -> bool:
-        return self.kind.key == "at-risk"
-
-    @property
-    def is_won_back(self) -> bool:
-        return self.kind.key == "won-back"
-
-    @property
-    def is_active(self) -> bool:
-        return self.kind.key == "active"
-
     @property
     def back_for(self) -> Span | None:
         """How long a won-back client has been back."""
@@ -326,6 +307,24 @@ class Dossier:
     @property
     def letters_to_send(self) -> tuple[letters.Letter, ...]:
         return tuple(letter for letter in self.letters if letter.to_send)
+
+    @property
+    def drafted_letters(self) -> tuple[letters.Letter, ...]:
+        """The letters printed now: to send, and with all they need."""
+        return tuple(letter for letter in self.letters if letter.drafted)
+
+    @property
+    def settled_letters(self) -> tuple[letters.Letter, ...]:
+        """The letters not printed now: sent, not needed, or waiting for a fact."""
+        return tuple(letter for letter in self.letters if not letter.drafted)
+
+    @property
+    def old_resolved_years(self) -> str:
+        """The years the folded complaints span: "2019", "2019 to 2021"."""
+        years = sorted(e.date.year for e in self.old_resolved)
+        if not years:
+            return ""
+        return str(years[0]) if years[0] == years[-1] else f"{years[0]} to {years[-1]}"
 
     @property
     def last_record(self) -> MeetingRecord | None:
@@ -514,9 +513,9 @@ def _after_meeting(account: Account, found: tuple[MeetingRecord, ...], upcoming:
         return None
     record = found[-1]
     kind = STATUS_BY_KEY[account.facts.status]
-    set_status = ""
-    if record.outcome == "accepted" and kind.has_readiness:
-        set_status = "won-back" if not kind.client else "active"
+    set_status = None
+    if record.outcome == "accepted" and kind.on_accepted:
+        set_status = STATUS_BY_KEY[kind.on_accepted]
     next_on = record.next
     next_day = record.next_day
     overdue = bool(next_day and next_day < as_of and not upcoming)
@@ -563,7 +562,7 @@ def _after_step(after_meeting: AfterMeeting) -> NextStep | None:
     record, when = after_meeting.record, after_meeting.next_on
     if after_meeting.set_status:
         return NextStep(f"they said yes on {day(record.day)}: set the status to "
-                        f"{STATUS_LABELS[after_meeting.set_status].lower()}", True)
+                        f"{after_meeting.set_status.label.lower()}", True)
     words = {"review": "review", "undecided": "follow up", "accepted": "start again"}
     if record.outcome in words and when:
         verb = words[record.outcome]

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from generator.after import MeetingRecord
 from generator.plan import Person, most_senior, next_working_day, signatory
-from generator.schema import STATUS_BY_KEY, Account, Config, FollowUp
+from generator.schema import Account, Config, Facts, FollowUp
+from generator.statuses import STATUS_BY_KEY
 from generator.text import channel_words, clause, first_name, joined, months_in_words
 
 LETTER_KEYS = ("meeting-request", "thank-you", "summary")
@@ -105,39 +107,9 @@ def _meeting_request(letter: Letter, account: Account, config: Config,
                      facts: LetterFacts) -> Letter:
     f = account.facts
     to = _decider(account)
-    kind = STATUS_BY_KEY[f.status]
     tenure = months_in_words(facts.tenure_months, the=True) if facts.tenure_months is not None \
         else "the time"
-    moved = f"to {f.competitor}" if f.competitor else "on"
-    if f.status == "lost":
-        hear = ("to hear in your own words where we fell short" if facts.our_failure else
-                "to hear how things look for you now, and what would make us useful to you "
-                "again")
-        body = (f"Thank you for {tenure} {f.name} worked with us. We understand your decision "
-                f"to move {moved}, and we accept it: this letter does not ask you to "
-                "reconsider.",
-                f"I would value an hour of your time, in person or by video, {hear}. What you "
-                "tell us will change how we work, whatever you decide.")
-    elif f.status == "at-risk":
-        first = ("I know recent months have not been up to the standard you expect, and I "
-                 "would like to hear it from you directly." if facts.our_failure else
-                 "I would like to hear from you directly how things look on your side, and "
-                 "what you need from us next.")
-        fixes = (" and for us to show you what we are fixing and by when" if facts.open_fixes
-                 else "")
-        body = (f"Thank you for {tenure} {f.name} has worked with us. {first}",
-                "Could we take an hour, in person or by video, for you to tell us what is "
-                f"working and what is not{fixes}?")
-    elif kind.came_back:
-        back = months_in_words(_months(f.won_back, facts.as_of)) if f.won_back else "a while"
-        body = (f"It has been {back} since {f.name} came back to us, and I want to be sure we "
-                "are keeping the promises we made then.",
-                "Could we take half an hour to go through how it is going, and anything that "
-                "is not going as we promised?")
-    else:
-        body = (f"Thank you for working with us over {tenure}. I would like to hear how we are "
-                "doing for you, and what we could do better.",
-                "Could we take an hour, in person or by video, to review the account together?")
+    body = REQUESTS[STATUS_BY_KEY[f.status].request](f, facts, tenure)
     body += ("I will call your office next week to find a time that suits you, or you are "
              "welcome to reply to this letter.",)
     due = letter.send_by
@@ -146,6 +118,54 @@ def _meeting_request(letter: Letter, account: Account, config: Config,
     return _dated(letter, config, (to,) if to else (), tuple(Block(text) for text in body),
                   signatory(f, config), "Could we meet?", how,
                   due.due.date() if due else facts.as_of)
+
+
+def _win_back_request(f: Facts, facts: LetterFacts, tenure: str) -> tuple[str, ...]:
+    moved = f"to {f.competitor}" if f.competitor else "on"
+    hear = ("to hear in your own words where we fell short" if facts.our_failure else
+            "to hear how things look for you now, and what would make us useful to you "
+            "again")
+    return (f"Thank you for {tenure} {f.name} worked with us. We understand your decision "
+            f"to move {moved}, and we accept it: this letter does not ask you to "
+            "reconsider.",
+            f"I would value an hour of your time, in person or by video, {hear}. What you "
+            "tell us will change how we work, whatever you decide.")
+
+
+def _retention_request(f: Facts, facts: LetterFacts, tenure: str) -> tuple[str, ...]:
+    first = ("I know recent months have not been up to the standard you expect, and I "
+             "would like to hear it from you directly." if facts.our_failure else
+             "I would like to hear from you directly how things look on your side, and "
+             "what you need from us next.")
+    fixes = (" and for us to show you what we are fixing and by when" if facts.open_fixes
+             else "")
+    return (f"Thank you for {tenure} {f.name} has worked with us. {first}",
+            "Could we take an hour, in person or by video, for you to tell us what is "
+            f"working and what is not{fixes}?")
+
+
+def _stay_close_request(f: Facts, facts: LetterFacts, tenure: str) -> tuple[str, ...]:
+    back = months_in_words(_months(f.won_back, facts.as_of)) if f.won_back else "a while"
+    return (f"It has been {back} since {f.name} came back to us, and I want to be sure we "
+            "are keeping the promises we made then.",
+            "Could we take half an hour to go through how it is going, and anything that "
+            "is not going as we promised?")
+
+
+def _review_request(f: Facts, facts: LetterFacts, tenure: str) -> tuple[str, ...]:
+    return (f"Thank you for working with us over {tenure}. I would like to hear how we are "
+            "doing for you, and what we could do better.",
+            "Could we take an hour, in person or by video, to review the account together?")
+
+
+# The meeting requests a status may be sent (its `request` in the status table): what
+# the first paragraphs ask for, by the kind of meeting.
+REQUESTS: dict[str, Callable[[Facts, LetterFacts, str], tuple[str, ...]]] = {
+    "win-back": _win_back_request,
+    "retention": _retention_request,
+    "stay-close": _stay_close_request,
+    "review": _review_request,
+}
 
 
 def _summary(letter: Letter, account: Account, config: Config, facts: LetterFacts) -> Letter:

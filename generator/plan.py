@@ -49,7 +49,8 @@ class IfNo:
     escalate_to: Person | None  # someone senior, not in the meeting, not yet involved
     offers: tuple[str, ...]
     news: tuple[Entry, ...]  # open changes: news to send when each is done
-    note_on: dt.date | None  # a short "how are things going" note
+    note_on: dt.date | None  # a short note to keep in touch, about `note`
+    note: str  # what the note says: "how are things going"
     own_notes: tuple[str, ...]  # what else the file says to send
     approach_again: dt.date | None
     since: str  # what the dates count from, in words: "the meeting of 3 Dec 2026"
@@ -232,6 +233,8 @@ def if_no(account: Account, config: Config, found: tuple[MeetingRecord, ...],
         offers=tuple(facts.if_no.offer),
         news=tuple(e for e in account.entries("changes") if not e.checked),
         note_on=base + dt.timedelta(weeks=KEEP_IN_TOUCH_WEEKS) if base else None,
+        note="hope the move went well" if "relocated" in facts.loss_reasons
+        else "how are things going",
         own_notes=tuple(facts.if_no.keep_in_touch),
         approach_again=facts.if_no.approach_again or (
             base + dt.timedelta(days=config.approach_again_after_days) if base else None),

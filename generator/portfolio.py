@@ -18,7 +18,6 @@ from pathlib import Path
 
 from generator.after import CheckIns
 from generator.derive import (
-    STATUS_ORDER,
     BuildDate,
     Dossier,
     FollowUpItem,
@@ -28,7 +27,8 @@ from generator.derive import (
 from generator.load import field_label, suggest_slug
 from generator.plan import Approaches
 from generator.problems import Problem, Severity
-from generator.schema import STATUS_BY_KEY, Config, Meeting
+from generator.schema import Config, Meeting
+from generator.statuses import REGISTRY, STATUS_BY_KEY, STATUS_ORDER, Status
 from generator.text import how_names_differ, name_key, tidy_name
 
 WEEK_DAYS = 7  # "due this week" on the dashboard
@@ -106,13 +106,16 @@ class FailedAccount:
 
 
 @dataclass(frozen=True)
+class StatusTotal:
+    status: Status
+    count: int
+    value: float  # their annual values added up
+
+
+@dataclass(frozen=True)
 class Totals:
-    lost: int
-    at_risk: int
-    won_back: int
-    value_lost: float
-    value_at_risk: float
-    value_recovered: float
+    by_status: tuple[StatusTotal, ...]  # each status the totals count, in the table's order
+    at_stake: float  # the annual value of the accounts whose value is lost or could be
 
 
 @dataclass(frozen=True)
@@ -233,8 +236,8 @@ def _totals(accounts: tuple[Summary, ...]) -> Totals:
     value: Counter[str] = Counter()
     for d in accounts:
         value[d.facts.status] += d.facts.value or 0
-    return Totals(count["lost"], count["at-risk"], count["won-back"],
-                  value["lost"], value["at-risk"], value["won-back"])
+    return Totals(tuple(StatusTotal(s, count[s.key], value[s.key]) for s in REGISTRY.in_totals),
+                  sum(value[s.key] for s in REGISTRY.at_stake))
 
 
 def missed_check_ins(accounts: tuple[Summary, ...]) -> tuple[Summary, ...]:

@@ -20,13 +20,14 @@ import nh3
 from markupsafe import Markup, escape
 
 from generator import outputs, paths
-from generator.derive import STATUS_LABELS, Dossier
+from generator.derive import Dossier
 from generator.letters import TITLES
 from generator.outputs import template_paths
 from generator.pdfnotes import marker
 from generator.portfolio import Chart, Owner, Portfolio
 from generator.problems import Problem, Severity
 from generator.project import Project, builtin_theme
+from generator.statuses import REGISTRY, STATUS_LABELS
 from generator.rawhtml import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -149,6 +150,7 @@ class Renderer:
         self.env.globals.update(
             config=project.config,
             status_labels=STATUS_LABELS,
+            statuses=REGISTRY,
             reason_labels=project.config.reason_labels(),
             section_kinds=SECTION_BY_KEY,
             paths=template_paths,

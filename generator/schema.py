@@ -23,10 +23,12 @@ from pydantic import (
     PlainSerializer,
     PlainValidator,
     StringConstraints,
+    create_model,
 )
 from pydantic_core import PydanticCustomError
 
 from generator import paths
+from generator.statuses import STATUS_TABLE, STATUSES
 
 
 def normal_word(value):
@@ -126,38 +128,6 @@ def words_of(kind) -> tuple[str, ...]:
     return typing.get_args(typing.get_args(kind)[0])
 
 
-@dataclass(frozen=True)
-class StatusKind:
-    """What a status means for the brief: its label, order and which kit it gets."""
-
-    key: str
-    label: str
-    order: int
-    was_lost: bool  # the client left us at some point (lost, or lost and won back)
-    client: bool  # a client of ours today
-    has_readiness: bool  # essential fixes decide whether we may ask for anything
-    at_stake: bool  # its annual value is lost or could be: leaders see it first
-    meeting: str  # what the meeting with such a client is
-    plan: str  # the title of the plan the client is given
-
-    @property
-    def came_back(self) -> bool:
-        """Left us, and is a client again: has a won-back date and check-ins."""
-        return self.was_lost and self.client
-
-
-STATUS_KINDS: tuple[StatusKind, ...] = (
-    StatusKind("lost", "Lost", 0, True, False, True, True, "Win-back meeting",
-               "Win-back plan"),
-    StatusKind("at-risk", "At risk", 1, False, True, True, True, "Retention review",
-               "Our plan with you"),
-    StatusKind("won-back", "Won back", 2, True, True, False, False, "Stay-close review",
-               "Our commitments to you"),
-    StatusKind("active", "Active", 3, False, True, False, False, "Account review",
-               "Account plan"),
-)
-STATUS_BY_KEY = {kind.key: kind for kind in STATUS_KINDS}
-STATUSES: tuple[str, ...] = tuple(STATUS_BY_KEY)
 Status = vocabulary(*STATUSES)
 Role = vocabulary("decision-maker", "champion", "influencer", "user", "blocker", "other")
 PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2b", "pdf/a-2u", "pdf/a-3b", "pdf/a-3u",
@@ -639,14 +609,18 @@ class Kit(Schema):
     if_no: Questions  # the gracious exit
 
 
-class Kits(Schema):
-    lost: Kit
-    at_risk: Kit = Field(alias="at-risk")
-    won_back: Kit = Field(alias="won-back")
-    active: Kit
-
+class _Kits(Schema):
     def of(self, status: str) -> Kit:
-        return getattr(self, status.replace("-", "_"))
+        return getattr(self, _kit_field(status))
+
+
+def _kit_field(status: str) -> str:
+    return status.replace("-", "_")
+
+
+# One kit per status of the table, each required: a bank that lacks one is refused.
+Kits = create_model("Kits", __base__=_Kits, **{
+    _kit_field(s.key): (Kit, Field(alias=s.key)) for s in STATUS_TABLE})
 
 
 class Agenda(Schema):

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from generator.bank import fill
-from generator.schema import STATUS_BY_KEY, Account, Entry, Kit, Person, QuestionBank
+from generator.schema import Account, Entry, Kit, Person, QuestionBank
+from generator.statuses import STATUS_BY_KEY
 
 
 @dataclass(frozen=True)

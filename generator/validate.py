@@ -33,7 +33,6 @@ from generator.schema import (
     FIRST_DATE,
     LAST_DATE,
     SECTIONS,
-    STATUS_BY_KEY,
     Account,
     Channel,
     Config,
@@ -48,6 +47,7 @@ from generator.schema import (
     section_kind,
     words_of,
 )
+from generator.statuses import STATUS_BY_KEY
 from generator.text import name_key
 from generator.rawhtml import MAX_PAGE_BYTES, reference_expansion, removals_in
 
@@ -755,13 +755,16 @@ def _check_records(records: tuple[Entry, ...], facts: Facts, log: ProblemLog) ->
     latest = max(records, key=lambda e: (e.when_key, e.line), default=None)
     if latest is None or latest.detail("outcome") != "accepted":
         return
-    if not kind.client:
+    if not kind.on_accepted:
+        return
+    then = STATUS_BY_KEY[kind.on_accepted]
+    if then.came_back:
         log.warn(latest.line, 3, "Meetings", f"they came back on {latest.date}, but the "
                  f"status is still '{facts.status}'",
-                 f"set 'status: won-back' and 'won_back: {latest.date}'")
-    elif kind.has_readiness:
+                 f"set 'status: {then.key}' and 'won_back: {latest.date}'")
+    else:
         log.warn(latest.line, 3, "Meetings", f"they agreed to stay on {latest.date}, but the "
-                 f"status is still '{facts.status}'", "set 'status: active'")
+                 f"status is still '{facts.status}'", f"set 'status: {then.key}'")
 
 
 def parse_confirm(text: str) -> tuple[str, dt.datetime] | str:

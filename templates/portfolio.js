@@ -4,9 +4,7 @@
 // reasons, competitor).
 (function () {
   "use strict";
-  var STATUS_ORDER = { "lost": 0, "at-risk": 1, "won-back": 2, "active": 3 };
-
-  function distinct(rows, attribute, valueOf, split) {
+  function distinct(rows, attribute, valueOf, split, order) {
     var seen = {};
     rows.forEach(function (row) {
       var value = valueOf(row, attribute);
@@ -15,8 +13,8 @@
       });
     });
     var keys = Object.keys(seen).sort();
-    if (attribute === "data-status") {  // in the order the portfolio uses, lost first
-      keys.sort(function (a, b) { return STATUS_ORDER[a] - STATUS_ORDER[b]; });
+    if (order) {  // the statuses in the order the portfolio uses, lost first
+      keys.sort(function (a, b) { return order[a] - order[b]; });
     }
     return keys;
   }
@@ -129,6 +127,11 @@
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var labels = JSON.parse(table.getAttribute("data-labels") || "{}");
+    // The statuses' order, from the status table: each key's rank.
+    var statusOrder = {};
+    (table.getAttribute("data-status-order") || "").split(" ").forEach(function (key, rank) {
+      statusOrder[key] = rank;
+    });
     var headings = Array.prototype.slice.call(table.tHead.rows[0].cells);
     var valueOf = reader(headings, labels);
     var findColumns = [];
@@ -149,7 +152,8 @@
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", "Filter accounts");
     var filters = [
-      select("Status", "data-status", distinct(rows, "data-status", valueOf), labels.status),
+      select("Status", "data-status", distinct(rows, "data-status", valueOf, false, statusOrder),
+             labels.status),
       select("Owner", "data-owner", distinct(rows, "data-owner", valueOf)),
       select("Reason", "data-reasons", distinct(rows, "data-reasons", valueOf, true),
              labels.reasons)
@@ -222,7 +226,7 @@
           // An empty cell ("none", "not recorded") goes last in either direction.
           if (!x || !y) { return x === y ? 0 : x ? -1 : 1; }
           if (kind === "number") { x = parseFloat(x) || 0; y = parseFloat(y) || 0; }
-          if (kind === "status") { x = STATUS_ORDER[x]; y = STATUS_ORDER[y]; }
+          if (kind === "status") { x = statusOrder[x]; y = statusOrder[y]; }
           if (kind === "text") { x = x.toLowerCase(); y = y.toLowerCase(); }
           var order = x < y ? -1 : x > y ? 1 : 0;
           return ascending ? order : -order;

@@ -13,7 +13,8 @@ from conftest import FULL_ACCOUNT, REPO, write
 
 # Lowest first. A module may import its own layer and those below it, never above.
 LAYERS = [
-    {"generator", "paths", "outputs", "problems", "text", "pdfnotes", "urls", "platforms"},
+    {"generator", "paths", "outputs", "problems", "text", "pdfnotes", "urls", "platforms",
+     "statuses"},
     {"schema"},
     {"load", "history"},
     {"rawhtml", "validate", "bank", "project"},

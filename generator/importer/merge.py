@@ -20,7 +20,8 @@ from generator.importer.records import normal
 from generator.importer.status import Standing
 from generator.load import RawAccount
 from generator.problems import Problem, Severity
-from generator.schema import STATUS_BY_KEY, Account
+from generator.schema import Account
+from generator.statuses import STATUS_BY_KEY
 from generator.text import yaml_text
 
 # The facts the import may write, in the order of docs/format.md.
