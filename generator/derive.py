@@ -206,10 +206,19 @@ class AfterMeeting:
     set_status: Status | None  # accepted, while the status still says otherwise: the one to set
     fixes_before: tuple[Entry, ...]  # open essential fixes due by the review
     fixes_after: tuple[Entry, ...]  # open essential fixes due after it, or undated
+    # What page one says of it: "set-status", or the outcome ("review", "refused",
+    # "undecided") while no later meeting is booked; "" says nothing more.
+    guidance: str
 
     @property
     def outcome(self) -> str:
         return self.record.outcome
+
+    @property
+    def settled(self) -> bool:
+        """A review agreed, or a no, and no later meeting booked: page one says what
+        that leaves us."""
+        return self.guidance in ("review", "refused")
 
 
 @dataclass(frozen=True)
@@ -227,6 +236,11 @@ class Deadline:
     day: dt.date
     what: str
     days: int  # from the build date
+
+    @property
+    def in_words(self) -> str:
+        """How far off it is: "today", "in 12 days"."""
+        return "today" if self.days == 0 else f"in {plural(self.days, 'day')}"
 
 
 @dataclass(frozen=True)
@@ -523,7 +537,9 @@ def _after_meeting(account: Account, found: tuple[MeetingRecord, ...], upcoming:
     if record.outcome == "review" and next_day:
         before = tuple(e for e in readiness.remaining if e.date and e.date <= next_day)
         late = tuple(e for e in readiness.remaining if not e.date or e.date > next_day)
-    return AfterMeeting(record, next_on, overdue, set_status, before, late)
+    guidance = "set-status" if set_status else "" if upcoming else record.outcome
+    guidance = guidance if guidance in ("set-status", "review", "refused", "undecided") else ""
+    return AfterMeeting(record, next_on, overdue, set_status, before, late, guidance)
 
 
 def _next_step(facts: Facts, readiness: Readiness, follow_ups: tuple[FollowUpItem, ...],

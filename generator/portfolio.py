@@ -186,6 +186,11 @@ class Portfolio:
     new_clients_known: bool  # winback.yaml gives new clients per year
     examples: tuple[Summary, ...] = ()  # example accounts: built, but counted nowhere
 
+    @property
+    def kept(self) -> int:
+        """Of the accounts with errors, how many are shown from an earlier version."""
+        return sum(1 for item in self.failed if item.kept)
+
     def owner_slug(self, name: str) -> str:
         return self._owner_slugs.get(name_key(name), "")
 
