@@ -487,8 +487,9 @@ def init(directory: Path, today: dt.date | None) -> None:
     say(f"{created.example} is an example: it is built so you can see a dossier, but "
                "left out of the portfolio and calendar. Delete it once you have added your "
                "own accounts.")
-    say(f"Next: cd {directory}, then `winback new \"Client Name\"` to add an account "
-               "and `winback serve` to see it; `winback help format` explains every field.")
+    go = "" if Path(directory).resolve() == Path.cwd().resolve() else f"cd {directory}, then "
+    say(f"Next: {go}`winback new \"Client Name\"` to add an account "
+        "and `winback serve` to see it; `winback help format` explains every field.")
 
 
 @main.command(epilog=EPILOG_NEW)

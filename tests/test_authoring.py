@@ -556,3 +556,16 @@ def test_serve_never_serves_an_output_folder_the_build_refuses(project_dir, add_
         assert "$5,200,000" in fetch(dev.url + "accounts/northwind.html")  # the old site
     finally:
         dev.shutdown()
+
+
+def test_init_in_the_current_folder_says_what_to_do_next_without_a_cd(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    here = CliRunner().invoke(main, ["init", "."])
+    assert here.exit_code == 0, here.output
+    assert "Next: `winback new \"Client Name\"` to add an account" in here.output
+    elsewhere = CliRunner().invoke(main, ["init", "sub"])
+    assert "Next: cd sub, then `winback new \"Client Name\"`" in elsewhere.output
