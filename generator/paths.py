@@ -22,3 +22,8 @@ OUTPUT = "output"  # the default output folder
 
 def account_file(root: Path, slug: str) -> Path:
     return root / ACCOUNTS / f"{slug}.md"
+
+
+def holds_project(folder: Path) -> bool:
+    """Whether a folder is a winback project: it has a winback.yaml or content/accounts/."""
+    return (folder / CONFIG).is_file() or (folder / ACCOUNTS).is_dir()

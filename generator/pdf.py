@@ -30,13 +30,14 @@ from generator.workers import Failure, run_all
 TIME_LIMIT_HINT = "shorten the account, or raise pdf_time_limit in winback.yaml"
 # The engines winback can print with, by name: the module that drives each.
 ENGINES = {"weasyprint": "generator.pdf_weasyprint"}
+ENGINE = "weasyprint"  # the one a build prints with
 
 @dataclass(frozen=True)
 class PdfSettings:
     allowed_roots: tuple[Path, ...]
     variant: str = "pdf/ua-1"
     time_limit: float = 60.0
-    engine: str = "weasyprint"
+    engine: str = ENGINE
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def engine_worker(settings: PdfSettings):
     return importlib.import_module(ENGINES[settings.engine]).Worker(settings)
 
 
-def engine_version(name: str = "weasyprint") -> str:
+def engine_version(name: str = ENGINE) -> str:
     """The installed version of an engine, '' when it is not installed."""
     return importlib.import_module(ENGINES[name]).version()
 

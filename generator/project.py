@@ -35,7 +35,7 @@ def find_root(start: Path) -> Path | None:
     `start` itself or one above it, with a winback.yaml or a content/accounts/ folder."""
     start = start.resolve()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file() or (folder / paths.ACCOUNTS).is_dir():
+        if paths.holds_project(folder):
             return folder
     return None
 

@@ -105,8 +105,9 @@ def refusal(out: Path, root: Path, sources: Sequence[Path], built_before: bool,
     if force or not out.is_dir():
         return None
     owner = _owner(out)
-    if owner == root or (built_before and not _is_project(owner)) or (
-            owner is None and not any(out.iterdir())):
+    # No other project claims it: no mark, or its project is no longer there (moved away).
+    unclaimed = owner is None or not paths.holds_project(owner)
+    if owner == root or (built_before and unclaimed) or (owner is None and not any(out.iterdir())):
         return None
     if owner is not None:
         return f"the output folder holds the build of another project ({owner})", FORCE_HINT
@@ -122,12 +123,6 @@ def _owner(out: Path) -> Path | None:
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return (out / recorded).resolve()  # relative to the folder; marks of old builds: absolute
-
-
-def _is_project(folder: Path | None) -> bool:
-    """Whether a winback project is still there (a project that moved away is not)."""
-    return folder is not None and ((folder / "winback.yaml").is_file()
-                                   or (folder / paths.ACCOUNTS).is_dir())
 
 
 def _mark(out: Path, root: Path) -> str:
