@@ -31,8 +31,8 @@ import pikepdf  # noqa: E402
 from builds import TODAY, winback  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 
-from generator.cache import Cache  # noqa: E402
 from generator.derive import build_date  # noqa: E402
+from generator.engine.state import StateStore  # noqa: E402
 from generator.pdf import PdfJob, PdfResult, PdfSettings, render_all  # noqa: E402
 from generator.portfolio import portfolio  # noqa: E402
 from generator.project import builtin_theme, open_project  # noqa: E402
@@ -63,7 +63,7 @@ def at_scale(count: int, folder: Path) -> list[tuple[str, float, str]]:
     cold, megabytes = winback(project_dir, "--no-pdf", "--clean")
     project = open_project(project_dir)
     started = time.perf_counter()
-    cache = Cache(project)
+    cache = StateStore(project)
     state = cache.load()
     summaries = [cache.load_summary(slug) for slug in sorted(state.accounts)]
     loaded = time.perf_counter() - started

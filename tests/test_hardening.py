@@ -174,6 +174,51 @@ def test_kill_9_mid_build_keeps_good_output_and_the_next_build_is_right(tmp_path
     assert site_files(root / "output") == site_files(clean)
 
 
+KILLED_WHILE_SAVING = """
+import os, signal, sys
+from generator.engine import state
+
+def torn(db, saved):  # the state half written, spilled to the file, then killed
+    db.execute("PRAGMA cache_size = 1")
+    real(db, saved)
+    os.kill(os.getpid(), signal.SIGKILL)
+
+real, state._write_state = state._write_state, torn
+from generator.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_build_killed_while_saving_its_state_leaves_the_last_one_whole(tmp_path):
+    import sqlite3
+
+    root = tmp_path / "p"
+    corpus(root, 40, 1)
+    command = ["-C", str(root), "build", "--no-pdf", "--today", "2026-11-26", "-j", "1"]
+    subprocess.run([sys.executable, "-m", "generator", *command], check=True,
+                   capture_output=True)
+    (state_file,) = (root / ".winback-cache").rglob("state.sqlite")
+    saved = sqlite3.connect(state_file)
+    before = saved.execute("SELECT * FROM inputs ORDER BY name").fetchall()
+    saved.close()
+    corpus(root, 40, 2)  # every account changes: the save rewrites every row
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_SAVING, *command],
+                            capture_output=True)
+    assert killed.returncode == -signal.SIGKILL
+    assert list(state_file.parent.glob("state.sqlite-journal")), "nothing was half written"
+    saved = sqlite3.connect(state_file)  # opening it rolls the torn save back
+    assert saved.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert saved.execute("SELECT * FROM inputs ORDER BY name").fetchall() == before
+    saved.close()
+    again = subprocess.run([sys.executable, "-m", "generator", *command],
+                           capture_output=True, text=True)
+    assert again.returncode == 0 and "build state" not in again.stderr, again.stderr
+    clean = tmp_path / "clean"
+    subprocess.run([sys.executable, "-m", "generator", *command, "--out", str(clean),
+                    "--clean"], check=True, capture_output=True)
+    assert site_files(root / "output") == site_files(clean)
+
+
 def written_since(folder: Path, since_ns: int) -> bool:
     try:
         return any(entry.stat().st_mtime_ns > since_ns for entry in os.scandir(folder))

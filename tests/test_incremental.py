@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -153,8 +155,9 @@ def test_portfolio_is_right_when_the_kept_dossiers_are_lost(project_dir, add_acc
     for number in range(3):
         add_account(f"a{number}", account_text(number, 10 + number))
     build(open_project(project_dir), BuildOptions(**OPTIONS))
-    for kept in (project_dir / ".winback-cache").rglob("*.json"):
-        kept.unlink()
+    for state_file in (project_dir / ".winback-cache").rglob("state.sqlite"):
+        with contextlib.closing(sqlite3.connect(state_file)) as db, db:
+            assert db.execute("DELETE FROM summaries").rowcount == 3
     add_account("a1", account_text(1, 777))
     build(open_project(project_dir), BuildOptions(**OPTIONS))
     clean_out = project_dir / "clean"

@@ -21,7 +21,7 @@ LAYERS = [
     {"after", "plan", "letters", "script", "derive"},  # derive: one account's dossier
     {"portfolio", "charts", "ics", "eml", "rows"},  # derive: across accounts
     {"render"},
-    {"workers", "pdf", "pdf_weasyprint", "write", "cache"},
+    {"workers", "pdf", "pdf_weasyprint", "write"},
     {"pipeline"},
     {"engine"},
     {"importer"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -140,25 +142,26 @@ def test_a_read_only_project_builds_without_saving_its_state(project, tmp_path, 
     assert (site / "accounts" / "acme.html").is_file() and (site / "index.html").is_file()
 
 
-@pytest.mark.parametrize("state", [
-    "[]",
-    '{"format": FORMAT, "version": "VERSION", "accounts": []}',
-    '{"format": FORMAT, "version": "VERSION", "accounts": {"acme": {"outputs": {}}}}',
-    '{"format": FORMAT, "version": "VERSION", "accounts": {"acme": {"key": "k", "outputs": {"a": "b"}}}}',
-    '{"format": FORMAT, "version": "VERSION", "accounts": {"acme": {"key": "k", "problems": [{}]}}}',
-    '{"format": FORMAT, "version": "VERSION", "accounts": {}, "portfolio": 7}',
-    '{"format": FORMAT, "version": "VERSION", "acc',
+@pytest.mark.parametrize("damage", [
+    None,  # not a database at all
+    "DROP TABLE outputs",
+    "UPDATE inputs SET templates = '{}'",
+    "UPDATE inputs SET problems = '[{}]'",
+    "UPDATE outputs SET size = 'big'",
+    "UPDATE inputs SET drafts = '[\"acc'",
 ])
-def test_a_state_file_of_the_wrong_shape_is_set_aside(project, state):
-    from generator import __version__
-    from generator.cache import STATE_FORMAT, Cache
+def test_a_state_file_of_the_wrong_shape_is_set_aside(project, damage):
+    from generator.engine.state import StateStore
     from generator.project import open_project
 
     assert build(project).exit_code == 0
     expected = site_files(project / "output")
-    state_file = Cache(open_project(project)).state_file
-    state_file.write_text(state.replace("VERSION", __version__).replace("FORMAT",
-                                                                        str(STATE_FORMAT)))
+    state_file = StateStore(open_project(project)).state_file
+    if damage is None:
+        state_file.write_text("[]")
+    else:
+        with contextlib.closing(sqlite3.connect(state_file)) as db, db:
+            db.execute(damage)
     result = build(project)
     assert result.exit_code == 0, result.stderr
     assert "warning: the build state " in result.stderr
@@ -167,17 +170,32 @@ def test_a_state_file_of_the_wrong_shape_is_set_aside(project, state):
     assert "the build state" not in build(project).stderr  # saved sound again
 
 
+def test_the_json_state_of_an_earlier_version_is_replaced(project):
+    from generator.engine.state import StateStore
+    from generator.project import open_project
+
+    store = StateStore(open_project(project))
+    old = [write(store.folder / "state.json", '{"format": 5}'),
+           write(store.folder / "summaries" / "acme.json", "{}")]
+    result = build(project)
+    assert result.exit_code == 0 and "build state" not in result.stderr, result.stderr
+    assert not any(path.exists() for path in old) and not (store.folder / "summaries").exists()
+    assert sorted(p.name for p in store.folder.iterdir()) == ["state.sqlite"]
+
+
 def test_a_damaged_kept_summary_never_reaches_the_calendar(project):
-    from generator.cache import Cache
+    from generator.engine.state import StateStore
     from generator.project import open_project
 
     write(project / "content" / "accounts" / "beta.md",
           FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight"))
     assert build(project).exit_code == 0
-    kept = Cache(open_project(project)).folder / "summaries" / "acme.json"
-    data = kept.read_bytes()
-    assert data.count(b"Win-back meeting: Northwind") == 1
-    kept.write_bytes(data.replace(b"Win-back meeting: Northwind", b"Win-back meeting: Northwine"))
+    state_file = StateStore(open_project(project)).state_file
+    with contextlib.closing(sqlite3.connect(state_file)) as db, db:
+        (data,) = db.execute("SELECT data FROM summaries WHERE slug = 'acme'").fetchone()
+        assert data.count(b"Win-back meeting: Northwind") == 1
+        db.execute("UPDATE summaries SET data = ? WHERE slug = 'acme'", (data.replace(
+            b"Win-back meeting: Northwind", b"Win-back meeting: Northwine"),))
     write(project / "content" / "accounts" / "beta.md",  # the portfolio is made again...
           FULL_ACCOUNT.replace("Northwind Freight", "Beta Freight").replace("5200000", "1"))
     assert build(project).exit_code == 0  # ...from the kept summary of acme, if trusted

@@ -7,21 +7,32 @@ A bad account is reported and skipped, or shown from its last good version (see
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.cache import Cache, InputRecord, problem_from_dict, problem_to_dict, stat_of
 from generator.derive import BuildDate
 from generator.eml import email_draft
 from generator.engine.run import PdfNotes, Printable, Run, write_failure
+from generator.engine.state import (
+    InputRecord,
+    problem_from_dict,
+    problem_to_dict,
+    stat_of,
+    summary_shape,
+)
 from generator.ics import account_events
 from generator.load import is_regular
 from generator.outputs import Output, account_emails, account_pages, account_prints
 from generator.pipeline import (
-    AccountTask, account_tasks, compile_account, for_each_account, internal, last_good)
+    AccountTask,
+    account_tasks,
+    compile_account,
+    for_each_account,
+    internal,
+    last_good,
+)
 from generator.portfolio import Summary, summarise
 from generator.problems import Problem
 from generator.project import NotBuilt, Project
@@ -46,6 +57,7 @@ class _Made:
     write_failed: bool = False
     drafts: list[str] = field(default_factory=list)  # the letters with an email draft
     noted: list[str] = field(default_factory=list)  # pages that say a PDF is older or missing
+    kept: bytes = b""  # the summary as the state keeps it: dumped here, in the worker
 
 
 class AccountPages:
@@ -135,7 +147,7 @@ class AccountPages:
             # equal a clean one: its pages go (by the sweep), and its kept summary.
             record.failed = (blocking or made.problems)[0].headline(run.project.root)
             run.report.failed.append(slug)
-            run.cache.forget(slug)
+            run.forgotten.add(slug)
         else:
             if blocking:  # the pages show the last good version: said on them
                 record.failed = blocking[0].headline(run.project.root)
@@ -179,6 +191,7 @@ class AccountPages:
         for brief in account_prints(slug, made.path):
             run.carry(brief)  # until the printed pages decide
         self.fresh[slug] = made.summary
+        run.summaries[slug] = made.kept
         run.report.built.append(slug)
         run.report.rebuilt.append(slug)
         self._printable(slug, made.path)
@@ -194,9 +207,11 @@ class AccountPages:
         run = self.run
         summaries = []
         for slug in run.report.built:
-            summary = self.fresh.get(slug) or run.cache.load_summary(slug)
+            summary = self.fresh.get(slug) or run.store.load_summary(slug)
             if summary is None:
                 summary = _summary_again(run, self.tasks[slug])
+                if summary is not None:
+                    run.summaries[slug] = summary_shape().dump_json(summary)
             if summary is not None:
                 summaries.append(summary)
         return summaries
@@ -220,7 +235,6 @@ class _AccountWorker:
         self.project, self.when, self.strict, self.notes = project, when, strict, notes
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
-        self.cache = Cache(project)
 
     def run(self, task: AccountTask) -> _Made:
         report_progress(0)
@@ -262,10 +276,9 @@ class _AccountWorker:
                              [*problems, write_failure(self.out.root / name, exc)], None,
                              write_failed=True)
         summary = summarise(dossier, events)
-        with contextlib.suppress(OSError):  # without it the portfolio makes it again
-            self.cache.save_summary(summary)
         return _Made(task.path, task.key, problems, summary, templates, written,
-                     drafts=[letter.key for letter in drafted], noted=noted)
+                     drafts=[letter.key for letter in drafted], noted=noted,
+                     kept=summary_shape().dump_json(summary))
 
     def _pages(self, dossier, source: Path) -> tuple[dict[str, str | bytes], list, list]:
         """An account's pages by output path, its calendar events and its drafted letters."""

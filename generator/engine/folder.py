@@ -8,8 +8,8 @@ import contextlib
 from collections.abc import Iterator
 
 from generator import paths
-from generator.cache import Cache
 from generator.engine.report import BuildReport
+from generator.engine.state import StateStore
 from generator.problems import Problem
 from generator.project import Project, builtin_theme, folder_link_problem
 from generator.write import claimed, refusal
@@ -20,11 +20,11 @@ def output_refusal(project: Project, force: bool = False) -> Problem | None:
     linked = folder_link_problem(project)
     if linked is not None:
         return linked
-    cache = Cache(project)
+    store = StateStore(project)
     sources = (project.root / paths.CONTENT, project.templates_dir,
-               project.root / paths.ARCHETYPES, cache.folder.parent, builtin_theme())
+               project.root / paths.ARCHETYPES, store.folder.parent, builtin_theme())
     why = refusal(project.output_dir, project.root, [folder.resolve() for folder in sources],
-                  cache.state_file.exists(), force)
+                  store.exists(), force)
     return Problem(project.output_dir, 0, 0, "", *why) if why else None
 
 

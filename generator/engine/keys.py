@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import jinja2
 
 from generator import __version__
-from generator.cache import digest
 from generator.derive import BuildDate
+from generator.engine.state import digest
 from generator.history import FileHistory
 from generator.pdf import engine_version
 from generator.pdfnotes import without_notes

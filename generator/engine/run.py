@@ -10,11 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.cache import (
-    Cache, OutputRecord, State, problem_from_dict, problem_to_dict, stat_of, unchanged)
 from generator.derive import BuildDate
 from generator.engine.keys import Fingerprints, PrintKey
 from generator.engine.report import BuildOptions, BuildReport
+from generator.engine.state import (
+    OutputRecord,
+    State,
+    StateStore,
+    problem_from_dict,
+    problem_to_dict,
+    stat_of,
+    unchanged,
+)
 from generator.outputs import Output, account_pages, account_prints
 from generator.pdfnotes import MISSING, STALE, with_notes, without_notes
 from generator.problems import Problem, Severity
@@ -44,8 +51,10 @@ class Run:
         self.project, self.options, self.when, self.report = project, options, when, report
         self.renderer = Renderer(project)
         self.out = OutputDir(project.output_dir)
-        self.cache = Cache(project)
-        before = self.cache.load()
+        self.store = StateStore(project)
+        before = self.store.load()
+        self.summaries: dict[str, bytes] = {}  # made by this build, as the state keeps them
+        self.forgotten: set[str] = set()  # accounts whose kept summary no longer holds
         # What the PDFs on disk were printed from, even after --clean: a page must not
         # call a PDF current, or older, without knowing.
         self.printed_before = {path: record.key for path, record in before.outputs.items()
@@ -53,12 +62,12 @@ class Run:
         # What the sweep may remove: files of ours, as written, and nothing else.
         self.made_before = {path: record.stat for path, record in before.outputs.items()}
         if options.clean:
-            self.keep_state(self.cache.clear)
-            self.cache.loaded = None  # nothing saved now: the next save must write
+            self.keep_state(self.store.clear)
+            self.store.loaded = None  # nothing saved now: the next save must write
         self.previous = State() if options.clean else before
-        if self.cache.damaged and not options.clean:
+        if self.store.damaged and not options.clean:
             report.problems.append(Problem(
-                self.cache.state_file, 0, 0, "", f"the build state {self.cache.damaged}",
+                self.store.state_file, 0, 0, "", f"the build state {self.store.damaged}",
                 "nothing to do: this build starts afresh and saves a sound one",
                 Severity.WARNING))
         # `winback pdf SLUG` redoes some accounts and leaves the rest of the state as it was.
@@ -155,9 +164,10 @@ class Run:
         self.keep_state(self._save_state)
 
     def _save_state(self) -> None:
-        if not self.options.only:
-            self.cache.sweep(set(self.report.built))
-        self.cache.save(self.state)
+        # `winback pdf SLUG` keeps every other account's summary; a build keeps those of
+        # the accounts it built.
+        keep = None if self.options.only else set(self.report.built)
+        self.store.save(self.state, self.summaries, keep, self.forgotten)
 
     def _sweep(self) -> None:
         """Remove what an earlier build of this project wrote and this one neither made nor
@@ -174,9 +184,9 @@ class Run:
         try:
             change()
         except OSError as exc:
-            if not any(p.path == self.cache.folder for p in self.report.problems):
+            if not any(p.path == self.store.folder for p in self.report.problems):
                 self.report.problems.append(Problem(
-                    self.cache.folder, 0, 0, "", "cannot write the build state: "
+                    self.store.folder, 0, 0, "", "cannot write the build state: "
                     f"{exc.strerror or exc}", "built without it; the next build redoes "
                     "everything", Severity.WARNING))
 
