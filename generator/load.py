@@ -8,9 +8,13 @@ is wrong goes into the file's `ProblemLog`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,8 +114,50 @@ def links_out(path: Path) -> bool:
     return path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve())
 
 
+# The files read while `reads()` records, with the digest of the bytes read: what a
+# build made its pages from, recorded as it was read (not as it is when asked later).
+_reading: contextvars.ContextVar[dict[Path, str] | None] = contextvars.ContextVar(
+    "reading", default=None)
+
+
+@contextlib.contextmanager
+def reads() -> Iterator[dict[Path, str]]:
+    """Record each file read inside the block, with `content_digest` of what was read."""
+    read: dict[Path, str] = {}
+    token = _reading.set(read)
+    try:
+        yield read
+    finally:
+        _reading.reset(token)
+
+
+def content_digest(raw: bytes | None) -> str:
+    """The digest of a file's bytes; '' for a file that could not be read."""
+    return "" if raw is None else hashlib.sha256(raw).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    """`content_digest` of the file as it is now."""
+    if not is_regular(path):
+        return ""  # a pipe would never end; loading reports what the file is
+    try:
+        return content_digest(path.read_bytes())
+    except OSError:
+        return ""
+
+
 def read_text(path: Path) -> SourceFile:
     """Read UTF-8 text, tolerating a byte-order mark and CRLF line endings."""
+    raw: bytes | None = None
+    try:
+        return _decoded(path, raw := _read_bytes(path))
+    finally:
+        if (read := _reading.get()) is not None:
+            read[path] = content_digest(raw if isinstance(raw, bytes) else None)
+
+
+def _read_bytes(path: Path) -> bytes | SourceFile:
+    """The file's bytes, or the file with the error that kept it from being read."""
     log = ProblemLog(path)
     try:
         info = path.stat()
@@ -126,10 +172,16 @@ def read_text(path: Path) -> SourceFile:
                       "shorten it: keep what matters for the next meeting, and archive older "
                       "history outside content/accounts/")
             return SourceFile(path, None, log)
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         log.error(0, 0, "", f"cannot read file: {exc.strerror or exc}")
         return SourceFile(path, None, log)
+
+
+def _decoded(path: Path, raw: bytes | SourceFile) -> SourceFile:
+    if isinstance(raw, SourceFile):
+        return raw
+    log = ProblemLog(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -166,6 +166,62 @@ def test_portfolio_is_right_when_the_kept_dossiers_are_lost(project_dir, add_acc
     assert "$10" in (project_dir / "output" / "index.html").read_text()
 
 
+# --- the recorded inputs against the inputs listed by hand ------------------------------
+
+def keys_of(root: Path) -> dict[str, tuple[str, str]]:
+    """Each account's key as the last build recorded its inputs, asked again now, and as
+    the hand-listed fingerprint makes it from the same templates."""
+    from generator.derive import build_date
+    from generator.engine.report import BuildReport
+    from generator.engine.run import Run
+    from generator.pipeline import account_tasks
+
+    project = open_project(root)
+    run = Run(project, BuildOptions(**OPTIONS), build_date(TODAY),
+              BuildReport(project.output_dir))
+    tasks, _said = account_tasks(project, sorted(project.accounts_dir.glob("*.md")))
+    keys = {}
+    for task in tasks:
+        record = run.previous.accounts[task.path.stem]
+        run.keys.read_history(task.path, task.history, task.history_note)
+        templates = [name.removeprefix("template:") for name in record.depends
+                     if name.startswith("template:")]
+        keys[task.path.stem] = (run.keys.key_now("", record.depends),
+                                run.keys.listed_account_key(task.path.read_bytes(),
+                                                            task.history, task.history_note,
+                                                            templates))
+    return keys
+
+
+def test_the_recorded_inputs_change_when_the_listed_ones_do(committed, add_account):
+    """Fingerprints' hand-listed key is the cross-check: edit by edit, an account's recorded
+    key changes exactly when the listed one does, and the build remakes exactly those."""
+    add_account("broken", account_text(1, 5, broken=True))
+    accounts = committed / "content" / "accounts"
+    every, built = ["broken", "harlow", "northwind"], ["harlow", "northwind"]
+    edits = [  # each edit, and the accounts whose inputs it changes
+        (lambda: add_account("harlow", MINIMAL_ACCOUNT.replace("Harlow", "Harlowe")),
+         ["harlow"]),
+        (lambda: add_account("broken", account_text(1, 6, broken=True)), ["broken"]),
+        (lambda: os.utime(accounts / "northwind.md", (1, 1)), []),  # touched, not changed
+        # the files committed: their histories (northwind's is as it was)
+        (lambda: git_commit(committed, "Later", "2026-11-21T10:00:00"), ["broken", "harlow"]),
+        (lambda: write(committed / "templates" / "plan.html", "{{ d.slug }}\n"), built),
+        (lambda: write(committed / "winback.yaml", "title: Another portfolio\n"), every),
+        (lambda: None, []),
+    ]
+    build(open_project(committed), BuildOptions(**OPTIONS))
+    for edit, expected in edits:
+        before = keys_of(committed)
+        edit()
+        after = keys_of(committed)
+        listed = sorted(slug for slug in after if after[slug][1] != before[slug][1])
+        recorded = sorted(slug for slug in after if after[slug][0] != before[slug][0])
+        assert recorded == listed == expected
+        report = build(open_project(committed), BuildOptions(**OPTIONS))
+        assert sorted(report.rebuilt) == [slug for slug in expected if slug != "broken"]
+
+
 # --- the last good brief ------------------------------------------------------------------
 
 

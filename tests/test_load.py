@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT
+from conftest import FULL_ACCOUNT, MINIMAL_ACCOUNT, write
 
 from generator.load import MAX_FILE_BYTES, BodyLine, load_account, split_sections
 from generator.project import open_project
@@ -157,3 +157,20 @@ def test_unreadable_path_is_reported(project_dir):
     account, log = read_account(project_dir / "missing.md", open_project(project_dir).config)
     assert account is None
     assert log.problems[0].message.startswith("cannot read file")
+
+
+def test_reads_records_each_file_with_the_digest_of_the_bytes_read(tmp_path):
+    import hashlib
+
+    from generator.load import file_digest, reads
+
+    account = write(tmp_path / "acme.md", FULL_ACCOUNT)
+    data = account.read_bytes()
+    with reads() as read:
+        load_account(account)
+        account.write_text("edited after it was read\n")
+        load_account(tmp_path / "gone.md")
+    assert read == {account: hashlib.sha256(data).hexdigest(), tmp_path / "gone.md": ""}
+    assert file_digest(account) == hashlib.sha256(b"edited after it was read\n").hexdigest()
+    load_account(account)  # outside the block: nothing is recorded
+    assert len(read) == 2

@@ -145,7 +145,7 @@ def test_a_read_only_project_builds_without_saving_its_state(project, tmp_path, 
 @pytest.mark.parametrize("damage", [
     None,  # not a database at all
     "DROP TABLE outputs",
-    "UPDATE inputs SET templates = '{}'",
+    "UPDATE inputs SET depends = '{}'",
     "UPDATE inputs SET problems = '[{}]'",
     "UPDATE outputs SET size = 'big'",
     "UPDATE inputs SET drafts = '[\"acc'",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.derive import BuildDate
 from generator.eml import email_draft
+from generator.engine.keys import SHARED
 from generator.engine.run import PdfNotes, Printable, Run, write_failure
 from generator.engine.state import (
     InputRecord,
@@ -23,7 +24,7 @@ from generator.engine.state import (
     summary_shape,
 )
 from generator.ics import account_events
-from generator.load import is_regular
+from generator.load import reads
 from generator.outputs import Output, account_emails, account_pages, account_prints
 from generator.pipeline import (
     AccountTask,
@@ -49,7 +50,6 @@ class _Made:
     """What a worker made of one account."""
 
     path: Path
-    key: str  # the fingerprint of its inputs; with its templates once back from the worker
     problems: list[Problem]
     summary: Summary | None  # None when the account did not build
     templates: list[str] = field(default_factory=list)  # what its pages loaded
@@ -58,6 +58,7 @@ class _Made:
     drafts: list[str] = field(default_factory=list)  # the letters with an email draft
     noted: list[str] = field(default_factory=list)  # pages that say a PDF is older or missing
     kept: bytes = b""  # the summary as the state keeps it: dumped here, in the worker
+    read: dict[str, str] = field(default_factory=dict)  # file -> digest of the bytes read
 
 
 class AccountPages:
@@ -80,22 +81,20 @@ class AccountPages:
         for task in tasks:
             self.tasks[task.path.stem] = task
             run.report.accounts += 1
+            run.keys.read_history(task.path, task.history, task.history_note)
             previous = run.previous.accounts.get(task.path.stem)
-            inputs = run.keys.account_inputs(_read_bytes(task.path), task.history,
-                                             task.history_note)
-            key = run.keys.key(inputs, previous.templates if previous else [])
+            key = run.keys.key_now("", previous.depends) if previous else ""
             if not run.options.only and previous and previous.key == key and all(
                     run.current(page, key) for page in self._pages(task.path, previous)):
                 self._reuse(task.path, previous)
             else:
-                stale.append(AccountTask(task.path, task.history, task.history_note, inputs))
+                stale.append(task)
         if run.options.progress:
             run.options.progress.start(len(stale), "Dossiers")
         for_each_account(run.project, stale, _AccountWorker,
                          (run.project, run.when, run.options.strict, run.pdf_notes()),
                          run.options.jobs,
-                         self._made, lambda task, problem: _Made(task.path, task.key, [problem],
-                                                                 None))
+                         self._made, lambda task, problem: _Made(task.path, [problem], None))
 
     def _not_built(self, file: NotBuilt) -> None:
         """A file beside the accounts that is not built: said, and when it holds an account,
@@ -133,9 +132,10 @@ class AccountPages:
         run, slug = self.run, made.path.stem
         run.report.problems.extend(made.problems)
         blocking = [p for p in made.problems if p.is_error or run.options.strict]
-        made = dataclasses.replace(made, key=run.keys.key(made.key, made.templates))
-        record = InputRecord(made.key, made.templates,
-                             [problem_to_dict(p) for p in made.problems], drafts=made.drafts)
+        read = self._recorded(made)
+        key = run.keys.key("", read)
+        record = InputRecord(key, sorted(read), [problem_to_dict(p) for p in made.problems],
+                             drafts=made.drafts)
         if made.write_failed:
             record = self._kept(made, made.problems[-1])
         elif made.summary is None and self.tasks[slug].history_refused:
@@ -154,7 +154,7 @@ class AccountPages:
                 record.kept = True
                 run.report.failed.append(slug)
                 run.report.kept.append(slug)
-            self._written(made)
+            self._written(made, key)
         run.state.accounts[slug] = record
         if run.options.progress:
             run.options.progress.advance()
@@ -180,14 +180,27 @@ class AccountPages:
         run.report.kept.append(slug)
         run.report.built.append(slug)
         self._printable(slug, made.path)
-        return InputRecord("", before.templates, [problem_to_dict(p) for p in made.problems],
+        return InputRecord("", before.depends, [problem_to_dict(p) for p in made.problems],
                            failed, kept=True,
                            drafts=before.drafts)
 
-    def _written(self, made: _Made) -> None:
+    def _recorded(self, made: _Made) -> dict[str, str]:
+        """What the account's pages were made from, by name, with the digest of each as it
+        was read: its file (as the worker's loader read it; as it is now when the worker
+        died first), its git history, the templates, and what every output shares."""
+        keys = self.run.keys
+        task = self.tasks[made.path.stem]
+        files = {f"file:{keys.name_of(path)}": value for path, value in made.read.items()}
+        own = f"file:{keys.name_of(made.path)}"
+        files.setdefault(own, keys.of(own))
+        history = keys.read_history(task.path, task.history, task.history_note)
+        return {SHARED: keys.of(SHARED), history: keys.of(history), **files,
+                **keys.templates(made.templates)}
+
+    def _written(self, made: _Made, key: str) -> None:
         run, slug = self.run, made.path.stem
         for page in account_files(slug, made.path, made.drafts):
-            run.written(page, made.key, made.written[page.path], notes=page.path in made.noted)
+            run.written(page, key, made.written[page.path], notes=page.path in made.noted)
         for brief in account_prints(slug, made.path):
             run.carry(brief)  # until the printed pages decide
         self.fresh[slug] = made.summary
@@ -238,17 +251,22 @@ class _AccountWorker:
 
     def run(self, task: AccountTask) -> _Made:
         report_progress(0)
+        with reads() as read:  # what the pages are made from, as the loader reads it
+            made = self._make(task)
+        return dataclasses.replace(made, read=read)
+
+    def _make(self, task: AccountTask) -> _Made:
         dossier, problems = compile_account(self.project, task.path, self.when, self.strict,
                                             task.history, task.history_note)
         if dossier is None:
-            return _Made(task.path, task.key, problems, None)
+            return _Made(task.path, problems, None)
         lines = markdown_lines(dossier.account)
         self.renderer.on_markdown = lambda text: report_progress(lines.get(text, 0))
         self.renderer.used()
         try:
             pages, events, drafted = self._pages(dossier, task.path)
         except RenderError as exc:  # made again when a template it loaded changes
-            return _Made(task.path, task.key, [*problems, exc.problem], None,
+            return _Made(task.path, [*problems, exc.problem], None,
                          self.renderer.used())
         except MarkdownError as exc:
             line = lines.get(exc.text) or next(  # or the account text it was made from
@@ -257,10 +275,10 @@ class _AccountWorker:
             problems = [*problems, problem]
             made = self._last_good_pages(task, problem)
             if made is None:
-                return _Made(task.path, task.key, problems, None)
+                return _Made(task.path, problems, None)
             dossier, (pages, events, drafted) = made
         except Exception as exc:  # noqa: BLE001 - one account's trouble must stay its own
-            return _Made(task.path, task.key, [*problems, internal(task.path, "rendering", exc)],
+            return _Made(task.path, [*problems, internal(task.path, "rendering", exc)],
                          None)
         templates = self.renderer.used()
         noted: list[str] = []
@@ -276,7 +294,7 @@ class _AccountWorker:
                              [*problems, write_failure(self.out.root / name, exc)], None,
                              write_failed=True)
         summary = summarise(dossier, events)
-        return _Made(task.path, task.key, problems, summary, templates, written,
+        return _Made(task.path, problems, summary, templates, written,
                      drafts=[letter.key for letter in drafted], noted=noted,
                      kept=summary_shape().dump_json(summary))
 
@@ -321,12 +339,3 @@ def markdown_lines(account: Account) -> dict[str, int]:
         for entry in section.entries:
             lines.setdefault(entry.text, entry.line)
     return lines
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not is_regular(path):
-        return b""  # a pipe would never end; loading reports what the file is
-    try:
-        return path.read_bytes()
-    except OSError:
-        return b""

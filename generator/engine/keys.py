@@ -1,8 +1,9 @@
 """Fingerprints: the key of each output's inputs, which the build state records.
 
 An output is current when the key of what it would be made from equals the key it was
-made with, and the file is as it was written. What every output shares (the version,
-the config, the question bank, the build date) is digested once.
+made with, and the file is as it was written. What it was made from is recorded as it
+is read (see `Fingerprints`); what every output shares (the version, the config, the
+question bank, the build date) is digested once.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 
@@ -17,6 +19,7 @@ from generator import __version__
 from generator.derive import BuildDate
 from generator.engine.state import digest
 from generator.history import FileHistory
+from generator.load import file_digest
 from generator.pdf import engine_version
 from generator.pdfnotes import without_notes
 from generator.project import Project
@@ -28,11 +31,23 @@ SHAPING_OPTIONS = ("strict", "today")
 OTHER_OPTIONS = ("pdf", "jobs", "only", "clean", "force", "progress")
 
 
+SHARED = "shared"  # what every output is made from: the version, config, bank, date, options
+
+
 class Fingerprints:
-    """The fingerprints of outputs' inputs; what every one shares is made once."""
+    """The fingerprints of outputs' inputs; what every one shares is made once.
+
+    What an output was made from is recorded as it is made, as names: the account file
+    (`file:content/accounts/acme.md`, with the digest of the bytes the loader read), its
+    git history (`git:...`), each template Jinja loaded (`template:dossier.html`) and
+    what everything shares (`shared`). The key is the digest of those names with their
+    digests; a later build takes the same names, asks each for its digest now (`of`),
+    and the output is current when the key comes out the same.
+    """
 
     def __init__(self, project: Project, env: jinja2.Environment, assets: dict[str, bytes],
                  when: BuildDate, options) -> None:
+        self.root = project.root
         self.env = env
         shaping = {name: getattr(options, name) for name in SHAPING_OPTIONS}
         self.common = digest(
@@ -42,23 +57,54 @@ class Fingerprints:
             *(f"{name}={value!r}" for name, value in sorted(shaping.items())))
         self.assets = digest(*(part for name, data in assets.items() for part in (name, data)))
         self._sources: dict[str, str] = {}
-        self._together: dict[tuple[str, ...], str] = {}
+        self._files: dict[str, str] = {}
+        self._histories: dict[str, str] = {}
 
     @functools.cached_property
     def engine(self) -> str:
         """The PDF engine's version, asked only by a build that prints or notes PDFs."""
         return engine_version()
 
-    def templates(self, names: list[str]) -> str:
-        """The digest of these templates as they are now; '' when there are none to go
-        by (nothing rendered yet), which matches no key."""
-        if not names:
+    def read_history(self, path: Path, history: FileHistory | None, note: str) -> str:
+        """Record an account file's git history, as read for this build; its name."""
+        name = f"git:{self.name_of(path)}"
+        self._histories[name] = digest(repr(history), note)
+        return name
+
+    def name_of(self, path: Path) -> str:
+        """A file's name in the records: its path in the project."""
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) \
+            else path.as_posix()
+
+    def of(self, name: str) -> str:
+        """The digest, as it is now, of one input recorded by that name; '' for one that
+        is gone or unknown."""
+        kind, _, what = name.partition(":")
+        if kind == "template":
+            return self._source(what)
+        if kind == "file":
+            if name not in self._files:
+                self._files[name] = file_digest(self.root / what)
+            return self._files[name]
+        if kind == "git":
+            return self._histories.get(name, "")
+        return self.common if name == SHARED else ""
+
+    def key(self, inputs: str, read: dict[str, str]) -> str:
+        """The key of outputs made from `inputs` (what the program digested itself) and the
+        recorded inputs `read`, by name, with the digest each had as it was read; '' when
+        nothing was recorded (nothing rendered yet), which matches no key."""
+        if not read:
             return ""
-        together = tuple(sorted(names))  # every dossier uses the same few: made once
-        if together not in self._together:
-            self._together[together] = digest(
-                *(part for name in together for part in (name, self._source(name))))
-        return self._together[together]
+        return digest(inputs, *(f"{name}={value}" for name, value in sorted(read.items())))
+
+    def key_now(self, inputs: str, names: list[str]) -> str:
+        """The key of outputs made from these inputs as they are now."""
+        return self.key(inputs, {name: self.of(name) for name in names})
+
+    def templates(self, names: list[str]) -> dict[str, str]:
+        """Templates loaded, as recorded inputs."""
+        return {f"template:{name}": self._source(name) for name in names}
 
     def _source(self, name: str) -> str:
         if name not in self._sources:
@@ -69,23 +115,18 @@ class Fingerprints:
             self._sources[name] = digest(source)
         return self._sources[name]
 
-    # A key is made in two steps: the inputs read before rendering, then the templates.
-    # Which templates a page needs is known only once it is rendered, so a build compares
-    # with the templates the last build recorded, and records the key with those it used.
-
-    def account_inputs(self, data: bytes, history: FileHistory | None,
-                       history_note: str) -> str:
-        return digest(self.common, data, repr(history), history_note)
+    def listed_account_key(self, data: bytes, history: FileHistory | None,
+                           history_note: str, templates: list[str]) -> str:
+        """An account's key from its inputs listed by hand, as builds made it before they
+        recorded what they read: kept as the tests' cross-check on the recorded key."""
+        return digest(self.common, data, repr(history), history_note,
+                      *(f"{name}={self._source(name)}" for name in sorted(templates)))
 
     def portfolio_inputs(self, accounts: dict[str, str], variant: str) -> str:
         """`accounts`: each account's key, by slug, with how it fared. The theme and the
         PDF engine count too: the portfolio's PDFs are kept only with its pages."""
         return digest(self.common, self.assets, variant, self.engine,
                       *(f"{slug}:{key}" for slug, key in sorted(accounts.items())))
-
-    def key(self, inputs: str, templates: list[str]) -> str:
-        """The key of outputs made from these inputs with these templates."""
-        return digest(inputs, self.templates(templates))
 
     def printing(self, variant: str) -> PrintKey:
         return PrintKey(self.assets, variant, self.engine)

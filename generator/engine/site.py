@@ -52,7 +52,7 @@ class PortfolioPages:
                     for slug, record in run.state.accounts.items()}
         previous = run.previous.portfolio
         inputs = run.keys.portfolio_inputs(accounts, run.project.config.pdf_variant)
-        key = run.keys.key(inputs, previous.templates if previous else [])
+        key = run.keys.key_now(inputs, previous.depends) if previous else ""
         outputs = [Output(path, kind, PORTFOLIO, run.project.accounts_dir)
                    for path in run.previous.of(PORTFOLIO)
                    if (kind := kind_of(path, PROJECT, OWNER)) is not None]
@@ -116,9 +116,10 @@ class PortfolioPages:
             if not run.write(output, with_notes(data, notes) if notes else data, inputs,
                              notes=bool(notes)):
                 record.key = ""
-        record.templates = run.renderer.used()
+        read = run.keys.templates(run.renderer.used())
+        record.depends = sorted(read)
         if record.key:
-            record.key = run.keys.key(inputs, record.templates)
+            record.key = run.keys.key(inputs, read)
         run.state.portfolio = record
 
     def _pages(self, summary: Portfolio, source: Path):

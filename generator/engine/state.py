@@ -3,11 +3,12 @@
 One record per output: the fingerprint of what it was made from, its size and
 time as written, what it belongs to and the warnings made with it. One record
 per account (and one for the portfolio): the fingerprint of its inputs, the
-templates it used, its problems, and whether it failed. And each account's
-summary (what the portfolio needs of it), after a digest of it. An account's
-inputs are its file's bytes, its git history, the config, the question bank,
-the build date, the options that shape output, winback's version, and every
-template that rendering it loaded (recorded as Jinja loaded them). A rebuild
+names of the inputs it was made from, its problems, and whether it failed. And
+each account's summary (what the portfolio needs of it), after a digest of it.
+An account's inputs are recorded as they are read (`engine/keys.py`): its file's
+bytes as the loader read them, its git history, every template that rendering it
+loaded, and what every output shares (the config, the question bank, the build
+date, the options that shape output, winback's version). A rebuild
 redoes only what has a new fingerprint or whose output file changed or went
 missing since it was written, re-reports the problems of what it skips, and
 removes what it made before but no longer makes.
@@ -48,14 +49,14 @@ from generator.problems import Problem, Severity
 from generator.project import Project
 
 CACHE_DIR = paths.CACHE
-STATE_FORMAT = 6
+STATE_FORMAT = 7
 STATE_FILE = "state.sqlite"
 LEGACY = ("state.json", "summaries")  # what the JSON state of earlier versions left
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inputs (
     name TEXT PRIMARY KEY,  -- an account's slug, or '' for the portfolio
-    key TEXT NOT NULL, templates TEXT NOT NULL, problems TEXT NOT NULL,
+    key TEXT NOT NULL, depends TEXT NOT NULL, problems TEXT NOT NULL,
     failed TEXT NOT NULL, kept INTEGER NOT NULL, drafts TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (
     path TEXT PRIMARY KEY, key TEXT NOT NULL, size INTEGER NOT NULL,
@@ -106,7 +107,7 @@ class InputRecord:
     """What one account (or the portfolio) was made from, and how it went."""
 
     key: str
-    templates: list[str] = field(default_factory=list)  # those its pages loaded
+    depends: list[str] = field(default_factory=list)  # what it was made from (`keys`)
     problems: list[ProblemRecord] = field(default_factory=list)
     failed: str = ""  # the first blocking problem, when the account did not build
     kept: bool = False  # failed, and its pages show the last good version of its file
@@ -246,10 +247,10 @@ class StateStore:
 
 def _raw_state(db: sqlite3.Connection) -> dict:
     """The rows, as the records' fields (checked by the caller)."""
-    accounts = {name: {"key": key, "templates": json.loads(templates),
+    accounts = {name: {"key": key, "depends": json.loads(depends),
                        "problems": json.loads(problems), "failed": failed, "kept": kept,
                        "drafts": json.loads(drafts)}
-                for name, key, templates, problems, failed, kept, drafts
+                for name, key, depends, problems, failed, kept, drafts
                 in db.execute("SELECT * FROM inputs")}
     outputs = {path: {"key": key, "stat": [size, mtime_ns], "group": owner,
                       "problems": json.loads(problems), "notes": notes}
@@ -266,7 +267,7 @@ def _write_state(db: sqlite3.Connection, state: State) -> None:
     if state.portfolio is not None:
         inputs[PORTFOLIO_ROW] = state.portfolio
     db.executemany("INSERT INTO inputs VALUES (?, ?, ?, ?, ?, ?, ?)", [
-        (name, r.key, json.dumps(r.templates), json.dumps(r.problems), r.failed, r.kept,
+        (name, r.key, json.dumps(r.depends), json.dumps(r.problems), r.failed, r.kept,
          json.dumps(r.drafts)) for name, r in sorted(inputs.items())])
     db.executemany("INSERT INTO outputs VALUES (?, ?, ?, ?, ?, ?, ?)", [
         (path, r.key, r.stat[0], r.stat[1], r.group, json.dumps(r.problems), r.notes)
