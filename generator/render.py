@@ -156,6 +156,7 @@ class Renderer:
             paths=template_paths,
             chart=self.chart,
             outcome_words=OUTCOME_WORDS,
+            approach_words=APPROACH_WORDS,
             plan_labels=PLAN_LABELS,
             pdf_note=marker,
         )
@@ -390,6 +391,8 @@ def contents(html: str) -> list[tuple[str, Markup]]:
 
 OUTCOME_WORDS = {"accepted": "they said yes", "review": "open to looking again at a review",
                  "refused": "they said no", "undecided": "nothing decided yet"}
+APPROACH_WORDS = {"waiting": "no answer yet", "declined": "declined",  # how an ask went
+                  "agreed": "agreed to meet"}
 PLAN_LABELS = {"relationship": "Our relationship", "cause": "What went wrong, as a fact",
                "commitment": "Our commitment"}
 ONE_LINE = 90  # characters of a complaint on page one

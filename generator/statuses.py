@@ -9,7 +9,8 @@ which meeting request it is sent; and what page one says of it. Templates read i
 `statuses` global and through `d.kind`; portfolio.js reads the order from the account
 table's `data-status-order`.
 
-Adding a status is a row here and a kit in the question bank (`generator/questions.yaml`).
+Adding a status is a row here and a kit in the question bank (`generator/questions.yaml`);
+its colour is one of the theme's tones, so the stylesheet need not change.
 This module imports only `text`, so that every layer may read it.
 """
 
@@ -27,6 +28,7 @@ class Status:
 
     key: str  # as an account file writes it
     label: str  # its badge, its filter, its totals, `winback list`
+    tone: str  # the colour of its badge and totals: "lost", "risk" or "back" (`TONES`)
     adjective: str  # before "accounts": "at-risk accounts"
     was_lost: bool  # the client left us at some point (lost, or lost and won back)
     client: bool  # a client of ours today
@@ -71,7 +73,7 @@ class Status:
 
 STATUS_TABLE: tuple[Status, ...] = (
     Status(
-        key="lost", label="Lost", adjective="lost",
+        key="lost", label="Lost", tone="lost", adjective="lost",
         was_lost=True, client=False, has_readiness=True, at_stake=True,
         in_totals=True, value_words="a year",
         meeting="Win-back meeting", plan="Win-back plan", request="win-back",
@@ -81,7 +83,7 @@ STATUS_TABLE: tuple[Status, ...] = (
         ready_words="after listening, you may ask for a small way back in.",
         why_empty=""),
     Status(
-        key="at-risk", label="At risk", adjective="at-risk",
+        key="at-risk", label="At risk", tone="risk", adjective="at-risk",
         was_lost=False, client=True, has_readiness=True, at_stake=True,
         in_totals=True, value_words="a year",
         meeting="Retention review", plan="Our plan with you", request="retention",
@@ -91,13 +93,13 @@ STATUS_TABLE: tuple[Status, ...] = (
         ready_words="show them as delivered, then agree how they will judge them.",
         why_empty=""),
     Status(
-        key="won-back", label="Won back", adjective="won-back",
+        key="won-back", label="Won back", tone="back", adjective="won-back",
         was_lost=True, client=True, has_readiness=False, at_stake=False,
         in_totals=True, value_words="a year recovered",
         meeting="Stay-close review", plan="Our commitments to you", request="stay-close",
         on_accepted="", how_to_ask="", ready_words="", why_empty=""),
     Status(
-        key="active", label="Active", adjective="active",
+        key="active", label="Active", tone="back", adjective="active",
         was_lost=False, client=True, has_readiness=False, at_stake=False,
         in_totals=False, value_words="a year",
         meeting="Account review", plan="Account plan", request="review",
@@ -105,6 +107,8 @@ STATUS_TABLE: tuple[Status, ...] = (
         why_empty="Not at risk: record it here if that changes."),
 )
 
+# The colours the theme has for statuses (`.tone-*` in style.css): a new status takes one.
+TONES = ("lost", "risk", "back")
 STATUS_BY_KEY: dict[str, Status] = {status.key: status for status in STATUS_TABLE}
 STATUSES: tuple[str, ...] = tuple(STATUS_BY_KEY)
 STATUS_ORDER: dict[str, int] = {key: order for order, key in enumerate(STATUSES)}
@@ -119,7 +123,9 @@ class Statuses:
         self.table = table
         self.in_totals = tuple(s for s in table if s.in_totals)
         self.at_stake = tuple(s for s in table if s.at_stake)
+        self.were_lost = tuple(s for s in table if s.was_lost)
         self.order = " ".join(s.key for s in table)  # for portfolio.js: lost first
+        self.keys = ", ".join(s.key for s in table)  # as a new account file lists them
 
     def __getitem__(self, key: str) -> Status:
         return STATUS_BY_KEY[key]

@@ -460,3 +460,13 @@ def test_the_dossier_has_contents_linking_every_section_in_order(project_dir):
     assert "check-ins" not in dict(links)
     back = (out / "accounts" / "back.html").read_text()
     assert '<a href="#check-ins">Check-ins</a>' in back
+
+
+def test_every_outcome_a_page_shows_has_its_words():
+    """The words for how an ask or a meeting went are Python's: a new outcome in the
+    schema without them fails here, not as a KeyError in a template."""
+    from generator.render import APPROACH_WORDS, OUTCOME_WORDS
+    from generator.schema import MeetingOutcome, Outcome, words_of
+
+    assert tuple(APPROACH_WORDS) == words_of(Outcome)
+    assert tuple(OUTCOME_WORDS) == words_of(MeetingOutcome)

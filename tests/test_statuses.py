@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import typing
 
@@ -15,7 +16,7 @@ from generator.bank import load_bank
 from generator.project import open_project
 from generator.schema import Kits, words_of
 from generator.schema import Status as StatusWord
-from generator.statuses import STATUS_BY_KEY, STATUS_TABLE, STATUSES, Status
+from generator.statuses import STATUS_BY_KEY, STATUS_TABLE, STATUSES, TONES, Status
 
 # The fields a status may leave empty, and what empty means there.
 MAY_BE_EMPTY = {"on_accepted", "how_to_ask", "ready_words", "why_empty"}
@@ -80,3 +81,24 @@ def test_templates_never_name_a_status():
     for template in (REPO / "templates").glob("*.html"):
         assert not quoted.findall(template.read_text(encoding="utf-8")), template.name
 
+
+
+def test_each_status_takes_a_colour_the_theme_has():
+    """A new status picks a tone: the stylesheet has a rule for each, and none for a
+    status by name."""
+    css = (REPO / "templates" / "style.css").read_text(encoding="utf-8")
+    assert {status.tone for status in STATUS_TABLE} <= set(TONES)
+    for tone in TONES:
+        assert f".tone-{tone} {{" in css and f".totals > .tone-{tone} {{" in css
+    assert not re.findall(r"\.status-[a-z]", css)
+
+
+def test_a_new_account_is_prefilled_from_the_table(tmp_path):
+    from generator.commands.new import new_account
+
+    for status in STATUS_TABLE:
+        text = new_account(tmp_path / status.key, "Acme", status.key, "", dt.date(2026, 11, 26)
+                           ).read_text(encoding="utf-8")
+        assert ("\nlost: 2026-11-26" in text) == status.was_lost, status.key
+        assert ("\nwon_back: 2026-11-26" in text) == status.came_back, status.key
+        assert ", ".join(STATUSES) in text

@@ -14,6 +14,7 @@ from generator import paths
 from generator.load import SLUG, suggest_slug
 from generator.project import CONFIG_NAME, PACKAGE_DIR
 from generator.schema import MAX_NAME
+from generator.statuses import REGISTRY
 from generator.text import yaml_text
 
 SCAFFOLD = PACKAGE_DIR / "scaffold"
@@ -113,7 +114,7 @@ def new_account(root: Path, name: str, status: str, owner: str, today: dt.date,
     env.filters["yaml"] = yaml_text
     text = env.from_string(source.read_text(encoding="utf-8")).render(
         name=yaml_text(name), status=status, owner=yaml_text(owner) if owner else '""',
-        today=today.isoformat(), slug=slug)
+        today=today.isoformat(), slug=slug, statuses=REGISTRY)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never replace a file
         handle.write(text)
