@@ -14,7 +14,9 @@ rebuilds them after editing one account. Peak memory is the largest resident set
 command or any of its worker processes. With --peers it also builds the same
 Markdown bodies with MkDocs and Pelican (installed into bench/.peers-venv on
 first use) and renders the same dossier HTML with the `weasyprint` command,
-one process per file. Prints the figures and ratios; asserts nothing.
+one process per file. Every command runs with its Python bytecode compiled (winback's
+into a temporary folder), as an installed package has it. Prints the figures and
+ratios; asserts nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +43,19 @@ NEXT_DAY = "2026-11-27"  # every page is dated by the build date: a new day rema
 YARDSTICK = "one dossier alone, HTML and PDF, in a fresh process"
 
 
+# Each command runs with its Python bytecode, as an installed package has it: pip writes
+# it for MkDocs and Pelican, but an editable winback under PYTHONDONTWRITEBYTECODE (as CI
+# sets it) has none, and would be timed compiling itself. It goes to a folder of its own.
+BYTECODE = Path(tempfile.mkdtemp(prefix="winback-bench-bytecode-"))
+ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+       "PYTHONPYCACHEPREFIX": str(BYTECODE)}
+
+
+def compile_bytecode() -> None:
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "generator")],
+                   env=ENV, check=True, stdout=subprocess.DEVNULL)
+
+
 def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
     """Wall seconds, and the peak resident set in MB of the command or its children."""
     script = ("import resource, subprocess, sys, time\n"
@@ -50,7 +65,7 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float]:
               "print(time.perf_counter() - t, "
               "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done.returncode)")
     out = subprocess.run([sys.executable, "-c", script, *command], cwd=cwd, check=True,
-                         capture_output=True, text=True).stdout.split()
+                         capture_output=True, text=True, env=ENV).stdout.split()
     seconds, megabytes, code = float(out[0]), float(out[1]), int(out[2])
     if code not in (0, 1):
         raise SystemExit(f"{command[0]} failed with exit code {code}")
@@ -157,7 +172,7 @@ def weasyprint_command(project: Path, count: int) -> tuple[float, float]:
     started = time.perf_counter()
     for page in pages:
         subprocess.run([command, "--quiet", str(page), str(page.with_suffix(".cmd.pdf"))],
-                       check=True)
+                       check=True, env=ENV)
     return time.perf_counter() - started, 0.0
 
 
@@ -170,6 +185,7 @@ def main() -> None:
     parser.add_argument("--pdf-at-scale", type=int, default=0, metavar="N",
                         help="also build N accounts with every PDF")
     args = parser.parse_args()
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as temporary:
         project = Path(temporary) / "project"
         write_corpus(args.accounts, project)
@@ -188,6 +204,7 @@ def main() -> None:
             seconds, _ = weasyprint_command(project, sample)
             figures[f"weasyprint command, per file (x{args.pdf_accounts}, timed on {sample})"] = (
                 seconds * args.pdf_accounts / sample, 0.0)
+    shutil.rmtree(BYTECODE, ignore_errors=True)
     print(f"{'measurement':66} {'seconds':>8} {'peak MB':>8}")
     for name, (seconds, megabytes) in figures.items():
         print(f"{name:66} {seconds:8.2f} {megabytes:8.0f}")

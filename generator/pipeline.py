@@ -43,7 +43,6 @@ class AccountTask:
     path: Path
     history: FileHistory | None
     history_note: str  # why there is no history, when there is none
-    key: str = ""  # the fingerprint of its inputs, for callers that keep one
     history_refused: bool = False  # git refused the repository: the last pages are kept
 
 

@@ -192,7 +192,8 @@ class AccountPages:
         task = self.tasks[made.path.stem]
         files = {f"file:{keys.name_of(path)}": value for path, value in made.read.items()}
         own = f"file:{keys.name_of(made.path)}"
-        files.setdefault(own, keys.of(own))
+        if own not in files:
+            files[own] = keys.of(own)
         history = keys.read_history(task.path, task.history, task.history_note)
         return {SHARED: keys.of(SHARED), history: keys.of(history), **files,
                 **keys.templates(made.templates)}
@@ -290,9 +291,8 @@ class _AccountWorker:
                 self.out.write(name, html)
                 written[name] = stat_of(self.out.root / name)
             except OSError as exc:
-                return _Made(task.path, task.key,
-                             [*problems, write_failure(self.out.root / name, exc)], None,
-                             write_failed=True)
+                return _Made(task.path, [*problems, write_failure(self.out.root / name, exc)],
+                             None, templates, write_failed=True)
         summary = summarise(dossier, events)
         return _Made(task.path, problems, summary, templates, written,
                      drafts=[letter.key for letter in drafted], noted=noted,
