@@ -114,6 +114,9 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            # A renderer serves one build, whose keys hold each template as first read:
+            # no need to stat every template again at each page.
+            auto_reload=False,
         )
         self._markdown = None  # made on first use: a no-op rebuild renders nothing
         self._converted: dict[tuple[str, str], Markup] = {}

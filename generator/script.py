@@ -10,6 +10,7 @@ script.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -295,7 +296,8 @@ def _one_per_purpose(parts: list[ScriptPart]) -> list[ScriptPart]:
         moved.setdefault(target, []).extend(parts[source[0]].lines[source[1]].context)
     own = [_content_words(line.say) for _p, _i, line in asked if line.rank == FILE]
     for p, i, line in asked:
-        if line.rank != FILE and any(_echoes(_content_words(line.say), words) for words in own):
+        if line.rank != FILE and own and any(
+                _echoes(_content_words(line.say), words) for words in own):
             dropped.setdefault((p, i), (p, i))  # says again what the file's own line asks
     result = []
     for p, part in enumerate(parts):
@@ -304,7 +306,8 @@ def _one_per_purpose(parts: list[ScriptPart]) -> list[ScriptPart]:
             if (p, i) in dropped:
                 continue
             extra = tuple(c for c in moved.get((p, i), ()) if c not in line.context)
-            lines.append(dataclasses.replace(line, context=line.context + extra))
+            lines.append(dataclasses.replace(line, context=line.context + extra) if extra
+                         else line)
         result.append(dataclasses.replace(part, lines=tuple(lines)))
     return [part for part in result if part.lines]
 
@@ -313,6 +316,7 @@ WORD = re.compile(r"[a-z]+")
 ECHO = 0.5  # a bank question sharing this much of its words with the file's own line
 
 
+@functools.lru_cache(maxsize=4096)  # the bank's questions recur in every account
 def _content_words(text: str) -> frozenset[str]:
     """The words that carry a question's sense: longer than three letters, plurals as one."""
     return frozenset(word.rstrip("s") for word in WORD.findall(text.lower()) if len(word) > 3)
