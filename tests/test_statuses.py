@@ -89,7 +89,7 @@ def test_each_status_takes_a_colour_the_theme_has():
     css = (REPO / "templates" / "style.css").read_text(encoding="utf-8")
     assert {status.tone for status in STATUS_TABLE} <= set(TONES)
     for tone in TONES:
-        assert f".tone-{tone} {{" in css and f".totals > .tone-{tone} {{" in css
+        assert f".badge.tone-{tone} {{" in css and f".totals > .tone-{tone} {{" in css
     assert not re.findall(r"\.status-[a-z]", css)
 
 
