@@ -14,9 +14,9 @@ rebuilds them after editing one account. Peak memory is the largest resident set
 command or any of its worker processes. With --peers it also builds the same
 Markdown bodies with MkDocs and Pelican (installed into bench/.peers-venv on
 first use) and renders the same dossier HTML with the `weasyprint` command,
-one process per file. Every command runs with its Python bytecode compiled (winback's
-into a temporary folder), as an installed package has it. Prints the figures and
-ratios; asserts nothing.
+one process per file. Every command runs with its Python bytecode, as an installed
+package has it (winback's is compiled first, into generator/__pycache__/). Prints the
+figures and ratios; asserts nothing.
 """
 
 from __future__ import annotations
@@ -43,15 +43,16 @@ NEXT_DAY = "2026-11-27"  # every page is dated by the build date: a new day rema
 YARDSTICK = "one dossier alone, HTML and PDF, in a fresh process"
 
 
-# Each command runs with its Python bytecode, as an installed package has it: pip writes
-# it for MkDocs and Pelican, but an editable winback under PYTHONDONTWRITEBYTECODE (as CI
-# sets it) has none, and would be timed compiling itself. It goes to a folder of its own.
-BYTECODE = Path(tempfile.mkdtemp(prefix="winback-bench-bytecode-"))
-ENV = {**{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
-       "PYTHONPYCACHEPREFIX": str(BYTECODE)}
+# Each command runs with its Python bytecode, as an installed package has it: pip wrote
+# it beside MkDocs, Pelican and every dependency, but an editable winback under
+# PYTHONDONTWRITEBYTECODE (as CI sets it) has none, and would be timed compiling itself.
+# (PYTHONPYCACHEPREFIX would not do: it hides the bytecode pip wrote.)
+ENV = {name: value for name, value in os.environ.items()
+       if name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")}
 
 
 def compile_bytecode() -> None:
+    """Into generator/__pycache__/, which git ignores."""
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(HERE.parent / "generator")],
                    env=ENV, check=True, stdout=subprocess.DEVNULL)
 
@@ -204,7 +205,6 @@ def main() -> None:
             seconds, _ = weasyprint_command(project, sample)
             figures[f"weasyprint command, per file (x{args.pdf_accounts}, timed on {sample})"] = (
                 seconds * args.pdf_accounts / sample, 0.0)
-    shutil.rmtree(BYTECODE, ignore_errors=True)
     print(f"{'measurement':66} {'seconds':>8} {'peak MB':>8}")
     for name, (seconds, megabytes) in figures.items():
         print(f"{name:66} {seconds:8.2f} {megabytes:8.0f}")
