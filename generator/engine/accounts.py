@@ -17,23 +17,12 @@ from generator.eml import email_draft
 from generator.engine.keys import SHARED
 from generator.engine.run import PdfNotes, Printable, Run, write_failure
 from generator.engine.state import (
-    InputRecord,
-    problem_from_dict,
-    problem_to_dict,
-    stat_of,
-    summary_shape,
-)
+    InputRecord, problem_from_dict, problem_to_dict, stat_of, summary_shape)
 from generator.ics import account_events
 from generator.load import reads
 from generator.outputs import Output, account_emails, account_pages, account_prints
 from generator.pipeline import (
-    AccountTask,
-    account_tasks,
-    compile_account,
-    for_each_account,
-    internal,
-    last_good,
-)
+    AccountTask, account_tasks, compile_account, for_each_account, internal, last_good)
 from generator.portfolio import Summary, summarise
 from generator.problems import Problem
 from generator.project import NotBuilt, Project

@@ -14,14 +14,7 @@ from generator.derive import BuildDate
 from generator.engine.keys import Fingerprints, PrintKey
 from generator.engine.report import BuildOptions, BuildReport
 from generator.engine.state import (
-    OutputRecord,
-    State,
-    StateStore,
-    problem_from_dict,
-    problem_to_dict,
-    stat_of,
-    unchanged,
-)
+    OutputRecord, State, StateStore, problem_from_dict, problem_to_dict, stat_of, unchanged)
 from generator.outputs import Output, account_pages, account_prints
 from generator.pdfnotes import MISSING, STALE, with_notes, without_notes
 from generator.problems import Problem, Severity

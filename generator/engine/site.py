@@ -13,25 +13,11 @@ from generator.engine.run import Printable, Run
 from generator.engine.state import InputRecord, digest, problem_from_dict, problem_to_dict
 from generator.ics import calendar
 from generator.outputs import (
-    KINDS,
-    OWNER,
-    OWNER_PAGES,
-    PORTFOLIO,
-    PROJECT,
-    THEME,
-    Output,
-    kind_of,
-    path_of,
-)
+    KINDS, OWNER, OWNER_PAGES, PORTFOLIO, PROJECT, THEME, Output, kind_of, path_of)
 from generator.pdfnotes import MISSING, STALE, linked, with_notes
 from generator.pipeline import internal
 from generator.portfolio import (
-    FailedAccount,
-    Portfolio,
-    Summary,
-    owner_spelling_problems,
-    portfolio,
-)
+    FailedAccount, Portfolio, Summary, owner_spelling_problems, portfolio)
 from generator.problems import display_path
 from generator.project import builtin_theme
 from generator.render import RenderError
