@@ -122,7 +122,7 @@ _reading: contextvars.ContextVar[dict[Path, str] | None] = contextvars.ContextVa
 
 @contextlib.contextmanager
 def reads() -> Iterator[dict[Path, str]]:
-    """Record each file read inside the block, with `content_digest` of what was read."""
+    """Record each file read inside the block, with the digest of what was read."""
     read: dict[Path, str] = {}
     token = _reading.set(read)
     try:
@@ -131,29 +131,25 @@ def reads() -> Iterator[dict[Path, str]]:
         _reading.reset(token)
 
 
-def content_digest(raw: bytes | None) -> str:
-    """The digest of a file's bytes; '' for a file that could not be read."""
-    return "" if raw is None else hashlib.sha256(raw).hexdigest()
-
-
 def file_digest(path: Path) -> str:
-    """`content_digest` of the file as it is now."""
-    if not is_regular(path):
-        return ""  # a pipe would never end; loading reports what the file is
-    try:
-        return content_digest(path.read_bytes())
-    except OSError:
-        return ""
+    """The digest of the file as the loader would read it now (see `_digest`)."""
+    return _digest(_read_bytes(path))
+
+
+def _digest(raw: bytes | SourceFile | None) -> str:
+    """The digest of a file's bytes; '' for one the loader does not read (not a regular
+    file, too large, unreadable): the same for what was read and for what is there now."""
+    return hashlib.sha256(raw).hexdigest() if isinstance(raw, bytes) else ""
 
 
 def read_text(path: Path) -> SourceFile:
     """Read UTF-8 text, tolerating a byte-order mark and CRLF line endings."""
-    raw: bytes | None = None
+    raw: bytes | SourceFile | None = None
     try:
         return _decoded(path, raw := _read_bytes(path))
     finally:
         if (read := _reading.get()) is not None:
-            read[path] = content_digest(raw if isinstance(raw, bytes) else None)
+            read[path] = _digest(raw)
 
 
 def _read_bytes(path: Path) -> bytes | SourceFile:

@@ -174,3 +174,17 @@ def test_reads_records_each_file_with_the_digest_of_the_bytes_read(tmp_path):
     assert file_digest(account) == hashlib.sha256(b"edited after it was read\n").hexdigest()
     load_account(account)  # outside the block: nothing is recorded
     assert len(read) == 2
+
+
+@pytest.mark.parametrize("data", [b"---\nname: A\n---\n" + b"x" * MAX_FILE_BYTES,  # too large
+                                  b"---\nname: \xff\n---\n"])  # not UTF-8
+def test_a_file_refused_as_read_has_the_digest_it_was_recorded_with(tmp_path, data):
+    """What the loader records of a file it refuses is what asking for the file's digest
+    later gives, so that an unchanged bad file counts as unchanged."""
+    from generator.load import file_digest, reads
+
+    account = tmp_path / "acme.md"
+    account.write_bytes(data)
+    with reads() as read:
+        load_account(account)
+    assert read == {account: file_digest(account)}
