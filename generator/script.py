@@ -10,8 +10,8 @@ script.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -296,8 +296,7 @@ def _one_per_purpose(parts: list[ScriptPart]) -> list[ScriptPart]:
         moved.setdefault(target, []).extend(parts[source[0]].lines[source[1]].context)
     own = [_content_words(line.say) for _p, _i, line in asked if line.rank == FILE]
     for p, i, line in asked:
-        if line.rank != FILE and own and any(
-                _echoes(_content_words(line.say), words) for words in own):
+        if line.rank != FILE and any(_echoes(_content_words(line.say), words) for words in own):
             dropped.setdefault((p, i), (p, i))  # says again what the file's own line asks
     result = []
     for p, part in enumerate(parts):

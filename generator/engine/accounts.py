@@ -178,12 +178,11 @@ class AccountPages:
         was read: its file (as the worker's loader read it; as it is now when the worker
         died first), its git history, the templates, and what every output shares."""
         keys = self.run.keys
-        task = self.tasks[made.path.stem]
-        files = {f"file:{keys.name_of(path)}": value for path, value in made.read.items()}
-        own = f"file:{keys.name_of(made.path)}"
+        files = {keys.file_input(path): value for path, value in made.read.items()}
+        own = keys.file_input(made.path)
         if own not in files:
             files[own] = keys.of(own)
-        history = keys.read_history(task.path, task.history, task.history_note)
+        history = keys.history_input(made.path)  # read for all as the build started
         return {SHARED: keys.of(SHARED), history: keys.of(history), **files,
                 **keys.templates(made.templates)}
 

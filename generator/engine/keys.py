@@ -65,14 +65,19 @@ class Fingerprints:
         """The PDF engine's version, asked only by a build that prints or notes PDFs."""
         return engine_version()
 
-    def read_history(self, path: Path, history: FileHistory | None, note: str) -> str:
-        """Record an account file's git history, as read for this build; its name."""
-        name = f"git:{self.name_of(path)}"
-        self._histories[name] = digest(repr(history), note)
-        return name
+    def read_history(self, path: Path, history: FileHistory | None, note: str) -> None:
+        """Record an account file's git history, as read for this build."""
+        self._histories[self.history_input(path)] = digest(repr(history), note)
 
-    def name_of(self, path: Path) -> str:
-        """A file's name in the records: its path in the project."""
+    def file_input(self, path: Path) -> str:
+        """The name that records a file read: `file:` and its path in the project."""
+        return f"file:{self._name_of(path)}"
+
+    def history_input(self, path: Path) -> str:
+        """The name that records a file's git history."""
+        return f"git:{self._name_of(path)}"
+
+    def _name_of(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) \
             else path.as_posix()
 
